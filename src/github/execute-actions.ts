@@ -1,0 +1,91 @@
+/**
+ * Carries out planned Actions through an octokit, or — in dry run — logs each
+ * as a plan line and makes no request at all. Actions run in order; the first
+ * failure stops the rest and is rethrown (callers order actions so that a
+ * partial run leaves nothing inconsistent, and re-running is idempotent).
+ */
+import type { Action } from "../plan/actions.js";
+import { describeAction } from "../plan/actions.js";
+import type { Logger } from "./logger.js";
+
+/** The REST calls the executor makes; a Probot octokit satisfies it. */
+export interface WriteClient {
+  request(route: string, params: Record<string, unknown>): Promise<{ data: unknown; status: number }>;
+}
+
+export interface ActionResult {
+  action: Action;
+  /** Issue or comment number/id created, when the action created one. */
+  created?: { id: number; number?: number; url?: string };
+  dryRun: boolean;
+}
+
+export async function executeActions(
+  client: WriteClient,
+  actions: readonly Action[],
+  opts: { dryRun: boolean; log: Logger },
+): Promise<ActionResult[]> {
+  const results: ActionResult[] = [];
+  for (const action of actions) {
+    if (opts.dryRun) {
+      opts.log.info({ plan: describeAction(action) }, `dry run: would ${describeAction(action)}`);
+      results.push({ action, dryRun: true });
+      continue;
+    }
+    results.push({ action, dryRun: false, ...(await run(client, action)) });
+  }
+  return results;
+}
+
+async function run(client: WriteClient, a: Action): Promise<Pick<ActionResult, "created">> {
+  const base = { owner: a.repo.owner, repo: a.repo.repo };
+  switch (a.kind) {
+    case "check-run.create": {
+      const res = await client.request("POST /repos/{owner}/{repo}/check-runs", {
+        ...base,
+        name: a.name,
+        head_sha: a.headSha,
+        status: "completed",
+        conclusion: a.conclusion,
+        output: a.output,
+      });
+      const data = res.data as { id: number; html_url?: string };
+      return { created: { id: data.id, ...(data.html_url ? { url: data.html_url } : {}) } };
+    }
+    case "issue.create": {
+      const res = await client.request("POST /repos/{owner}/{repo}/issues", {
+        ...base,
+        title: a.title,
+        body: a.body,
+        labels: a.labels,
+      });
+      const data = res.data as { id: number; number: number; html_url: string };
+      return { created: { id: data.id, number: data.number, url: data.html_url } };
+    }
+    case "issue.update": {
+      const params: Record<string, unknown> = { ...base, issue_number: a.number };
+      if (a.title !== undefined) params.title = a.title;
+      if (a.body !== undefined) params.body = a.body;
+      if (a.state !== undefined) params.state = a.state;
+      await client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", params);
+      return {};
+    }
+    case "comment.create": {
+      const res = await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        ...base,
+        issue_number: a.issueNumber,
+        body: a.body,
+      });
+      const data = res.data as { id: number; html_url: string };
+      return { created: { id: data.id, url: data.html_url } };
+    }
+    case "comment.update": {
+      await client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+        ...base,
+        comment_id: a.commentId,
+        body: a.body,
+      });
+      return {};
+    }
+  }
+}

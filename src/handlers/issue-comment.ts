@@ -1,0 +1,99 @@
+/**
+ * `issue_comment.created`: slash commands addressed to the app. Only newly
+ * created comments count (an edit cannot replay a command), bots are ignored,
+ * and each command gets an answer: the result, or a short helpful reply.
+ */
+import type { Context } from "probot";
+import { parseCommands } from "../commands/parse.js";
+import { registry } from "../commands/registry.js";
+import type { Action } from "../plan/actions.js";
+import { renderHelp, renderMalformedReply, renderUnknownReply } from "../render/help.js";
+import { neutralizeMentions } from "../render/escape.js";
+import { currentGovernance } from "../usecases/current-governance.js";
+import { planLadderReply } from "../usecases/reply-ladder.js";
+import type { Services } from "../runtime/services.js";
+import { githubFor } from "../runtime/services.js";
+import { isStatus } from "../github/contents.js";
+
+export async function onIssueComment(services: Services, ctx: Context<"issue_comment.created">): Promise<void> {
+  const { payload } = ctx;
+  if (payload.sender.type === "Bot" || payload.comment.user?.type === "Bot") return;
+  const commands = parseCommands(payload.comment.body ?? "");
+  if (commands.length === 0) return;
+
+  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  const issueNumber = payload.issue.number;
+  const gh = githubFor(ctx.octokit, services);
+  const log = ctx.log;
+  const now = services.clock();
+
+  for (const command of commands) {
+    const actions: Action[] = [];
+    if (command.kind === "unknown") {
+      actions.push({ kind: "comment.create", repo, issueNumber, body: renderUnknownReply(command, registry) });
+    } else if (command.kind === "malformed") {
+      actions.push({ kind: "comment.create", repo, issueNumber, body: renderMalformedReply(command, registry) });
+    } else if (command.name === "help") {
+      actions.push({ kind: "comment.create", repo, issueNumber, body: renderHelp(registry) });
+    } else if (command.name === "ladder") {
+      const current = await currentGovernance({ source: gh.source, kv: services.store, log, now }, repo);
+      if (current.kind !== "ok") {
+        const why =
+          current.kind === "absent"
+            ? "This repository has no `.github/governance.yml`, so there is no ladder to measure against yet."
+            : `No ladder is in force here: ${current.reason}.`;
+        actions.push({ kind: "comment.create", repo, issueNumber, body: why });
+      } else {
+        const login = command.args.user ?? payload.comment.user?.login ?? payload.sender.login;
+        const note = current.currentlyInvalid
+          ? "_The ladder file on the default branch is currently invalid; this uses the last valid ladder._"
+          : undefined;
+        const plan = await planLadderReply(
+          { ledger: services.store, kv: services.store, webUrl: services.settings.webUrl },
+          { repo, issueNumber, login, governance: current.governance, roster: current.roster, now, ...(note ? { note } : {}) },
+        );
+        await runLadderPlan(services, gh, plan, log);
+        continue;
+      }
+    } else {
+      actions.push({
+        kind: "comment.create",
+        repo,
+        issueNumber,
+        body: `\`/${neutralizeMentions(command.name)}\` is not available yet in this version of Stewards. See \`/stewards help\`.`,
+      });
+    }
+    await gh.execute(actions, log);
+  }
+}
+
+async function runLadderPlan(
+  services: Services,
+  gh: ReturnType<typeof githubFor>,
+  plan: Awaited<ReturnType<typeof planLadderReply>>,
+  log: Context["log"],
+): Promise<void> {
+  try {
+    const results = await gh.execute(plan.actions, log);
+    for (const r of results) {
+      if (r.action.kind === "comment.create" && r.created) {
+        await services.store.setValue(plan.rememberAs, { commentId: r.created.id, body: r.action.body });
+      } else if (r.action.kind === "comment.update" && !r.dryRun) {
+        await services.store.setValue(plan.rememberAs, { commentId: r.action.commentId, body: r.action.body });
+      }
+    }
+  } catch (err) {
+    // The earlier reply was deleted by someone: forget it and answer afresh.
+    const update = plan.actions.find((a) => a.kind === "comment.update");
+    if (update && isStatus(err, 404)) {
+      const results = await gh.execute(
+        [{ kind: "comment.create", repo: update.repo, issueNumber: plan.issueNumber, body: plan.body }],
+        log,
+      );
+      const created = results[0]?.created;
+      if (created) await services.store.setValue(plan.rememberAs, { commentId: created.id, body: plan.body });
+      return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The periodic sweep (every SWEEP_INTERVAL): for each installation and each of
+ * its repositories, catch the ledger up with what changed since the last sync
+ * (GitHub does not redeliver failed webhooks, so missed deliveries are read
+ * back here). One sweep at a time per process.
+ */
+import type { Probot } from "probot";
+import type { Services } from "../runtime/services.js";
+import { syncAll } from "./installation.js";
+
+export const LAST_SWEEP_KEY = "sweep:last";
+
+export async function runSweep(app: Probot, services: Services): Promise<{ installations: number; repositories: number }> {
+  const appOctokit = await app.auth();
+  const installations = (await appOctokit.paginate("GET /app/installations", { per_page: 100 })) as Array<{ id: number }>;
+  let repositories = 0;
+  for (const installation of installations) {
+    const log = app.log.child({ installation: installation.id, sweep: true });
+    try {
+      const octokit = await app.auth(installation.id);
+      const repos = (await octokit.paginate("GET /installation/repositories", { per_page: 100 })) as Array<{ full_name: string }>;
+      repositories += repos.length;
+      await syncAll(services, octokit, repos.map((r) => r.full_name), log);
+    } catch (err) {
+      log.error({ err }, "sweep of this installation failed; the next sweep retries");
+    }
+  }
+  await services.store.setValue(LAST_SWEEP_KEY, { at: services.clock().toISOString(), installations: installations.length, repositories });
+  return { installations: installations.length, repositories };
+}
+
+/** Starts the timer; returns a stop function. A sweep still running when the next is due is not doubled. */
+export function scheduleSweeps(app: Probot, services: Services, intervalMs: number): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    const started = Date.now();
+    runSweep(app, services)
+      .then((r) => app.log.info({ ...r, ms: Date.now() - started }, "sweep finished"))
+      .catch((err: unknown) => app.log.error({ err }, "sweep failed"))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,36 @@
+/**
+ * The Probot application: registers handlers. No logic lives here.
+ */
+import type { ApplicationFunction, Context } from "probot";
+import { onPullRequestClosed, onReviewSubmitted } from "./handlers/contributions.js";
+import { onPullRequestChanged, onPush } from "./handlers/config-changes.js";
+import { guarded } from "./handlers/guard.js";
+import { healthHandler } from "./handlers/http.js";
+import { onInstallation, onRepositoriesAdded } from "./handlers/installation.js";
+import { onIssueComment } from "./handlers/issue-comment.js";
+import { scheduleSweeps } from "./handlers/sweep.js";
+import type { Services } from "./runtime/services.js";
+
+export interface AppOptions {
+  /** Start the periodic sweep timer (off in unit tests). */
+  sweep?: boolean;
+}
+
+export function createApp(services: Services, options: AppOptions = {}): ApplicationFunction {
+  return (app, { addHandler }) => {
+    app.on("pull_request.closed", guarded(services, "ledger-pr", onPullRequestClosed));
+    app.on("pull_request_review.submitted", guarded(services, "ledger-review", onReviewSubmitted));
+    app.on("push", guarded(services, "config-push", onPush));
+    app.on(
+      ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
+      guarded(services, "config-pr", (s, ctx: Context<"pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened">) =>
+        onPullRequestChanged(s, ctx),
+      ),
+    );
+    app.on("issue_comment.created", guarded(services, "commands", onIssueComment));
+    app.on("installation.created", guarded(services, "backfill", onInstallation));
+    app.on("installation_repositories.added", guarded(services, "backfill", onRepositoriesAdded));
+    addHandler(healthHandler(services));
+    if (options.sweep) scheduleSweeps(app, services, services.settings.sweepIntervalMs);
+  };
+}

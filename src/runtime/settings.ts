@@ -1,0 +1,46 @@
+/**
+ * The operating contract (SPEC.md section 3): every environment variable the
+ * app reads beyond Probot's own (APP_ID, PRIVATE_KEY[_PATH], WEBHOOK_SECRET,
+ * PORT, HOST, GHE_HOST, GHE_PROTOCOL, LOG_LEVEL are read by Probot itself).
+ * This is the only module that reads `process.env` for the app.
+ */
+import { parseDuration } from "../config/duration.js";
+
+export interface Settings {
+  /** PostgreSQL connection string; null selects the embedded store. */
+  databaseUrl: string | null;
+  /** Where the embedded store keeps its files. */
+  dataDir: string;
+  /** How often the periodic sweep runs, in milliseconds. */
+  sweepIntervalMs: number;
+  /** True: make no writes to GitHub anywhere, log what would be done. */
+  dryRun: boolean;
+  /** Base URL for links to people and repositories (github.com or the GHES host). */
+  webUrl: string;
+}
+
+export class SettingsError extends Error {}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const sweep = env.SWEEP_INTERVAL?.trim() || "15m";
+  let sweepIntervalMs: number;
+  try {
+    sweepIntervalMs = parseDuration(sweep);
+  } catch {
+    throw new SettingsError(`SWEEP_INTERVAL=${JSON.stringify(sweep)} is not a duration such as 15m, 30s or 1h`);
+  }
+  if (sweepIntervalMs < 1000) throw new SettingsError("SWEEP_INTERVAL must be at least 1s");
+  const dry = (env.STEWARDS_DRY_RUN ?? "false").trim().toLowerCase();
+  if (!["true", "false", "1", "0", ""].includes(dry)) {
+    throw new SettingsError(`STEWARDS_DRY_RUN must be true or false, not ${JSON.stringify(env.STEWARDS_DRY_RUN)}`);
+  }
+  const host = env.GHE_HOST?.trim();
+  const protocol = env.GHE_PROTOCOL?.trim() || "https";
+  return {
+    databaseUrl: env.DATABASE_URL?.trim() || null,
+    dataDir: env.STEWARDS_DATA_DIR?.trim() || "./.data",
+    sweepIntervalMs,
+    dryRun: dry === "true" || dry === "1",
+    webUrl: host ? `${protocol}://${host}` : "https://github.com",
+  };
+}

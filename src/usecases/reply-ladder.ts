@@ -1,0 +1,65 @@
+/**
+ * `/ladder [@user]`: measure one person against the ladder in force and reply
+ * in the thread. The app keeps one reply per (thread, person) and updates it
+ * when asked again instead of piling up comments; the reply's id is kept in
+ * the store, and its body carries a hidden marker naming the person.
+ */
+import type { Governance, Roster } from "../config/schema.js";
+import type { MergedPullRequest, SubmittedReview } from "../ladder/contributions.js";
+import { measureOne } from "../ladder/measure.js";
+import type { Action, RepoRef } from "../plan/actions.js";
+import { renderMarker } from "../render/markers.js";
+import { renderStandingMarkdown } from "../render/standing.js";
+import type { ContributionQuery } from "../store/store.js";
+import type { KeyValueStore } from "./current-governance.js";
+
+export interface LedgerReader {
+  /** Merged PRs matching the query, oldest first. */
+  listPullRequests(query: ContributionQuery): Promise<MergedPullRequest[]>;
+  /** Reviews matching the query, oldest first. */
+  listReviews(query: ContributionQuery): Promise<SubmittedReview[]>;
+}
+
+export function contributionQuery(governance: Governance, repo: RepoRef, logins?: string[]): ContributionQuery {
+  const base: ContributionQuery = governance.scope === "org" ? { owner: repo.owner } : { repos: [`${repo.owner}/${repo.repo}`] };
+  return logins ? { ...base, logins } : base;
+}
+
+export function replyKey(repo: RepoRef, issueNumber: number, login: string): string {
+  return `ladder-reply:${repo.owner.toLowerCase()}/${repo.repo.toLowerCase()}#${issueNumber}:${login.toLowerCase()}`;
+}
+
+export interface LadderReplyPlan {
+  actions: Action[];
+  /** Where to remember the reply's comment id once created. */
+  rememberAs: string;
+  /** The reply body, to create afresh when the remembered comment was deleted. */
+  body: string;
+  issueNumber: number;
+}
+
+export async function planLadderReply(
+  deps: { ledger: LedgerReader; kv: KeyValueStore; webUrl: string },
+  input: { repo: RepoRef; issueNumber: number; login: string; governance: Governance; roster: Roster; now: Date; note?: string },
+): Promise<LadderReplyPlan> {
+  const query = contributionQuery(input.governance, input.repo, [input.login]);
+  const [prs, reviews] = await Promise.all([deps.ledger.listPullRequests(query), deps.ledger.listReviews(query)]);
+  // Reviews count only on other people's PRs, but the engine needs the person's own PR list for tenure:
+  // both lists above are already restricted to this person (as author or reviewer).
+  const standing = measureOne(input.login, { pullRequests: prs, reviews }, input.governance, input.roster, input.now);
+  const body = [
+    renderStandingMarkdown(standing, input.governance, { webUrl: deps.webUrl, now: input.now }),
+    input.note ? `\n${input.note}` : "",
+    "",
+    renderMarker("ladder-reply", { login: input.login.toLowerCase() }),
+  ].join("\n");
+
+  const key = replyKey(input.repo, input.issueNumber, input.login);
+  const existing = await deps.kv.getValue<{ commentId: number; body: string }>(key);
+  const actions: Action[] = existing
+    ? existing.body === body
+      ? []
+      : [{ kind: "comment.update", repo: input.repo, commentId: existing.commentId, body }]
+    : [{ kind: "comment.create", repo: input.repo, issueNumber: input.issueNumber, body }];
+  return { actions, rememberAs: key, body, issueNumber: input.issueNumber };
+}
