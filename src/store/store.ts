@@ -11,6 +11,18 @@
  */
 import type { MergedPullRequest, SubmittedReview } from "../ladder/contributions.js";
 
+/**
+ * Optional parts of a PR record that cost GraphQL points to read (each nested
+ * connection adds about one point per page of 100 PRs), so history reads them
+ * only when the ladder's counting needs them.
+ */
+export interface HistoryFields {
+  /** Labels are read (needed by `counting.exclude_labels`). */
+  labels: boolean;
+  /** Changed paths are read (needed by `counting.paths`). */
+  paths: boolean;
+}
+
 /** Where a repository's ledger stands relative to GitHub. */
 export interface SyncState {
   /** "owner/name" */
@@ -24,6 +36,13 @@ export interface SyncState {
   updatedThrough: string | null;
   /** When the last backfill or catch-up finished (ISO-8601). */
   lastSyncAt: string | null;
+  /**
+   * Which optional fields the ledger holds, current for every PR of the repo.
+   * A ladder that needs a field not held here makes the next sync re-read the
+   * whole history with it. States stored before this field existed read as
+   * `{ labels: false, paths: false }`.
+   */
+  fields: HistoryFields;
 }
 
 export interface ContributionQuery {
@@ -44,25 +63,51 @@ export interface LedgerStore {
    * concurrent callers: exactly one caller gets true.
    */
   claimDelivery(deliveryId: string): Promise<boolean>;
+  /**
+   * Forgets delivery ids received before `before` (ISO-8601), so the table
+   * does not grow forever; a redelivery older than that is then processed
+   * again (harmless: handlers are idempotent). Meant for the periodic sweep.
+   */
+  pruneDeliveries(before: string): Promise<void>;
 
-  /** Inserts or replaces merged PRs, keyed by (repo, number). Idempotent. */
+  /**
+   * Inserts or replaces merged PRs, keyed by (repo, number). Idempotent.
+   * `paths: null` (unknown, e.g. from a webhook payload) never erases paths
+   * already known for that PR. Within one call, the last record of a key wins.
+   */
   upsertPullRequests(prs: readonly MergedPullRequest[]): Promise<void>;
   /** Inserts or replaces reviews, keyed by review id. Idempotent. */
   upsertReviews(reviews: readonly SubmittedReview[]): Promise<void>;
+  /**
+   * Writes one page of history in a single transaction: PRs (as
+   * `upsertPullRequests`) and reviews (as `upsertReviews`). `fields` says which
+   * optional fields these records carry; for a field they do not carry
+   * (`labels: false`), the stored value of an existing PR is kept and a new PR
+   * gets `[]` (labels) or `null` (paths). Omitted: both carried.
+   */
+  upsertContributions(batch: {
+    pullRequests: readonly MergedPullRequest[];
+    reviews: readonly SubmittedReview[];
+    fields?: HistoryFields;
+  }): Promise<void>;
   /** Removes a PR from the ledger (e.g. it turned out not to be merged). */
   deletePullRequest(repo: string, number: number): Promise<void>;
 
-  /** Merged PRs matching the query, oldest merge first. */
+  /** Merged PRs matching the query, oldest merge first (then repo, number). Dates come back as `toISOString()` forms. */
   listPullRequests(query: ContributionQuery): Promise<MergedPullRequest[]>;
-  /** Reviews matching the query (by reviewer), oldest first. */
+  /** Reviews matching the query (`logins` match the reviewer), oldest first (then id). */
   listReviews(query: ContributionQuery): Promise<SubmittedReview[]>;
 
+  /** The repository's sync state ("owner/name", case-insensitive), or null when never synced. */
   getSyncState(repo: string): Promise<SyncState | null>;
+  /** Replaces the repository's sync state (keyed case-insensitively by `state.repo`). */
   setSyncState(state: SyncState): Promise<void>;
 
   /** Free-form small JSON values (last valid ladder per repo, sweep times). Null when absent. */
   getValue<T>(key: string): Promise<T | null>;
+  /** Replaces the value under `key`; `value` must survive JSON (no undefined at the top level). */
   setValue<T>(key: string, value: T): Promise<void>;
 
+  /** Releases the connection (pool or PGlite instance); the store is unusable afterwards. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,0 +1,146 @@
+import { parseCommands } from "../../src/commands/parse.js";
+import type { MalformedCommand, UnknownCommand } from "../../src/commands/parse.js";
+import { registry } from "../../src/commands/registry.js";
+import type { Registry } from "../../src/commands/registry.js";
+import { renderCommandTable, renderHelp, renderMalformedReply, renderUnknownReply } from "../../src/render/help.js";
+
+function malformed(body: string): MalformedCommand {
+  const [parsed] = parseCommands(body);
+  if (parsed?.kind !== "malformed") throw new Error(`${body} did not parse as malformed`);
+  return parsed;
+}
+
+function unknown(body: string): UnknownCommand {
+  const [parsed] = parseCommands(body);
+  if (parsed?.kind !== "unknown") throw new Error(`${body} did not parse as unknown`);
+  return parsed;
+}
+
+describe("renderCommandTable", () => {
+  it("lists the available commands", () => {
+    expect(renderCommandTable(registry)).toMatchInlineSnapshot(`
+"| command | who | what it does |
+| --- | --- | --- |
+| \`/ladder [@user]\` | anyone | Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing. |
+| \`/stewards help\` | anyone | List the commands. |"
+`);
+  });
+
+  it("lists a command once it becomes available, and never an unavailable one", () => {
+    const all: Registry = registry.map((c) => ({ ...c, available: true }));
+    const table = renderCommandTable(all);
+    for (const c of registry) expect(table).toContain(c.summary.slice(0, 20));
+    expect(table).toContain("| `/nominate @user <role> [reason]` | approvers |");
+    expect(renderCommandTable(registry)).not.toContain("/appeal");
+  });
+
+  it("escapes what it puts in cells", () => {
+    const odd: Registry = [{ ...registry[0]!, usage: "/x a|b", whoText: "a | b", summary: "@team <b>" }];
+    expect(renderCommandTable(odd).split("\n")[2]).toBe("| `/x a\\|b` | a \\| b | @\u200Dteam &lt;b&gt; |");
+  });
+});
+
+describe("renderHelp", () => {
+  it("renders the /stewards help reply", () => {
+    expect(renderHelp(registry)).toMatchInlineSnapshot(`
+"### Stewards commands
+
+| command | who | what it does |
+| --- | --- | --- |
+| \`/ladder [@user]\` | anyone | Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing. |
+| \`/stewards help\` | anyone | List the commands. |
+
+Examples:
+
+- \`/ladder\`: where you stand
+- \`/ladder @octocat\`: where octocat stands
+- \`/stewards help\`: this list
+
+Write a command at the start of a line in a comment on an issue or pull request; commands inside code or quotes are ignored."
+`);
+  });
+});
+
+describe("renderMalformedReply", () => {
+  it("says what was wrong, the usage and an example", () => {
+    expect(renderMalformedReply(malformed("/ladder @al!ce"), registry)).toMatchInlineSnapshot(`
+"I could not read \`/ladder @al!ce\`: “@‍al!ce” is not a GitHub username.
+
+Usage: \`/ladder [@user]\` (anyone): Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing.
+
+For example: \`/ladder @octocat\`
+
+Write \`/stewards help\` to see the commands."
+`);
+  });
+
+  it("says when the command is not available yet", () => {
+    expect(renderMalformedReply(malformed("/reject"), registry)).toMatchInlineSnapshot(`
+"I could not read \`/reject\`: a reason is required.
+
+Usage: \`/reject <reason>\` (approvers): Reject an open proposal; the reason goes into the decision log.
+
+For example: \`/reject needs more review experience outside the parser\`
+
+\`/reject\` is not available yet in this version of Stewards.
+
+Write \`/stewards help\` to see the commands."
+`);
+  });
+
+  it("keeps the author's text from mentioning anyone or breaking out", () => {
+    const reply = renderMalformedReply(malformed("/ladder @org/team <img src=x> `x`"), registry);
+    expect(reply).toMatchInlineSnapshot(`
+"I could not read \`\` /ladder @org/team <img src=x> \`x\` \`\`: “@‍org/team” is not a GitHub username.
+
+Usage: \`/ladder [@user]\` (anyone): Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing.
+
+For example: \`/ladder @octocat\`
+
+Write \`/stewards help\` to see the commands."
+`);
+    expect(reply).not.toContain("<img");
+  });
+});
+
+describe("renderUnknownReply", () => {
+  it("suggests the command probably meant", () => {
+    expect(renderUnknownReply(unknown("/ladders @x"), registry)).toMatchInlineSnapshot(`
+"I don't know the command \`/ladders\`.
+
+Did you mean \`/ladder\`? Usage: \`/ladder [@user]\`: Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing.
+
+Write \`/stewards help\` to see the commands."
+`);
+  });
+
+  it("suggests /stewards help for a near miss of it", () => {
+    expect(renderUnknownReply(unknown("/stewards hepl"), registry)).toMatchInlineSnapshot(`
+"I don't know the command \`/stewards hepl\`.
+
+Did you mean \`/stewards help\`? Usage: \`/stewards help\`: List the commands.
+
+Write \`/stewards help\` to see the commands."
+`);
+  });
+
+  it("says when the suggested command is not available yet", () => {
+    expect(renderUnknownReply(unknown("/apeal x"), registry)).toMatchInlineSnapshot(`
+"I don't know the command \`/apeal\`.
+
+Did you mean \`/appeal\`? Usage: \`/appeal [D-n] <reason>\`: Contest a decision: opens an appeal decided by a rotating panel of people who did not make it.
+
+\`/appeal\` is not available yet in this version of Stewards.
+
+Write \`/stewards help\` to see the commands."
+`);
+  });
+
+  it("points to help when it has no suggestion", () => {
+    expect(renderUnknownReply(unknown("/stewards fr`ob"), registry)).toMatchInlineSnapshot(`
+"I don't know the command \`\`/stewards fr\`ob\`\`.
+
+Write \`/stewards help\` to see the commands."
+`);
+  });
+});
