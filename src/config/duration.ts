@@ -62,10 +62,8 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * A duration in words for people: "90 days", "2 weeks", "1 day", "36 hours".
- * Weeks are only used when they are whole and the day count is not more
- * telling (we say "14 days" rather than "2 weeks" for windows, because
- * thresholds in the docs are written in days).
+ * A duration in words for people: "90 days", "1 day", "36 hours". Weeks are
+ * shown as days ("14 days"), the unit thresholds are usually written in.
  */
 export function describeDuration(ms: number): string {
   const short = formatDuration(ms);

@@ -134,14 +134,18 @@ export function parseGovernanceFiles(
   const merged = mergeLayers(layers);
   const locate = (path: readonly PathSegment[]): Located | null => locateInLayers(layers, path);
 
+  const topName = files.find((f) => !f.floorsOnly)?.name;
   const parsed = governanceSchema.safeParse(merged);
   if (!parsed.success) {
-    errors.push(...describeIssues(parsed.error.issues, governanceSchema, merged, locate));
+    errors.push(...inFile(describeIssues(parsed.error.issues, governanceSchema, merged, locate), topName));
   }
   if (errors.length > 0 || !parsed.success) return fail(errors, warnings);
 
   const semantic = semanticChecks(parsed.data, locate);
-  const problems = [...semantic.problems, ...checkFloors(semantic.governance, floors, locate, floorSources.join(", ") || undefined)];
+  const problems = inFile(
+    [...semantic.problems, ...checkFloors(semantic.governance, floors, locate, floorSources.join(", ") || undefined)],
+    topName,
+  );
   errors.push(...problems.filter((p) => p.severity === "error"));
   warnings.push(...problems.filter((p) => p.severity === "warning"));
   if (errors.length > 0) return fail(errors, warnings);
@@ -154,6 +158,11 @@ export function parseGovernanceFiles(
 
 function fail(errors: ConfigProblem[], warnings: ConfigProblem[]): ParseGovernanceResult {
   return { ok: false, errors: sortProblems(errors), warnings: sortProblems(warnings) };
+}
+
+/** A problem that is written nowhere (a missing key, a default below a floor) belongs to the repository's file. */
+function inFile(problems: ConfigProblem[], name: string | undefined): ConfigProblem[] {
+  return name === undefined ? problems : problems.map((p) => (p.file === undefined ? { ...p, file: name } : p));
 }
 
 function locateInFile(yaml: YamlFile, path: readonly PathSegment[]): Located | null {

@@ -21,70 +21,75 @@ const login = z.string().min(1);
 
 export const requiresSchema = z
   .strictObject({
-    merged_prs: count.optional(),
-    reviews: count.optional(),
-    tenure: duration.optional(),
-    time_in_role: duration.optional(),
-    window: duration.optional(),
+    merged_prs: count.optional().describe("Pull requests authored and merged, inside `window`."),
+    reviews: count.optional().describe("Reviews submitted on other people's pull requests, inside `window`."),
+    tenure: duration.optional().describe("Time since the first counted contribution, e.g. 90d."),
+    time_in_role: duration.optional().describe("Time holding the role of the rung below (not allowed on the lowest rung)."),
+    window: duration.optional().describe("Contributions are counted inside this window (default 365d)."),
   })
   .describe("What a person must have done to hold the rung. Missing keys are not required.");
 
 export const branchProtectionGrantSchema = z.strictObject({
-  branches: z.array(z.string().min(1)).min(1),
-  bypass: z.boolean().default(false),
+  branches: z.array(z.string().min(1)).min(1).describe("Branch names or patterns."),
+  bypass: z.boolean().default(false).describe("May push or merge past the rules on these branches."),
 });
 
 export const grantsSchema = z.strictObject({
-  teams: z.array(z.string().min(1)).default([]),
-  codeowners: z.array(z.string().min(1)).default([]),
+  teams: z.array(z.string().min(1)).default([]).describe("Organisation team slugs the role's holders belong to."),
+  codeowners: z.array(z.string().min(1)).default([]).describe("CODEOWNERS patterns the role's holders own."),
   branch_protection: branchProtectionGrantSchema.optional(),
 });
 
 export const rungSchema = z.strictObject({
   role: z
     .string()
-    .regex(/^[a-z][a-z0-9_-]*$/, { message: "a role name in lower case: letters, digits, - and _" }),
-  description: z.string().optional(),
+    .regex(/^[a-z][a-z0-9_-]*$/, { message: "a role name in lower case: letters, digits, - and _" })
+    .describe("The role's name, unique on the ladder."),
+  description: z.string().optional().describe("What the role is, in a sentence."),
   requires: requiresSchema.default({}),
   grants: grantsSchema.default({ teams: [], codeowners: [] }),
 });
 
 export const countingSchema = z.strictObject({
-  exclude_authors: z.array(login).default(["dependabot[bot]", "renovate[bot]"]),
-  exclude_labels: z.array(z.string()).default([]),
-  min_changed_lines: count.default(1),
-  paths: z.array(z.string().min(1)).default([]),
+  exclude_authors: z.array(login).default(["dependabot[bot]", "renovate[bot]"]).describe("Logins whose contributions never count."),
+  exclude_labels: z.array(z.string()).default([]).describe("A pull request with one of these labels does not count."),
+  min_changed_lines: count.default(1).describe("A pull request smaller than this does not count."),
+  paths: z.array(z.string().min(1)).default([]).describe("When set, only pull requests touching these globs count."),
 });
 
 export const promotionSchema = z.strictObject({
-  approvers: z.array(z.string().min(1)).min(1).optional(),
-  quorum: z.number().int().positive().default(2),
-  approve_with: z.enum(["reaction", "pull_request", "either"]).default("reaction"),
-  objection: z.enum(["block", "ignore"]).default("block"),
-  expires_after: duration.default("30d"),
-  announce_progress: z.boolean().default(true),
+  approvers: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe("Roles whose approval counts (holders of higher roles count too). Default: the top rung's role."),
+  quorum: z.number().int().positive().default(2).describe("Approvals needed."),
+  approve_with: z.enum(["reaction", "pull_request", "either"]).default("reaction").describe("How approvers approve."),
+  objection: z.enum(["block", "ignore"]).default("block").describe("block: a thumbs-down from an approver holds the proposal."),
+  expires_after: duration.default("30d").describe("An undecided proposal closes as expired after this long."),
+  announce_progress: z.boolean().default(true).describe("Comment on a merged PR when its author reaches a new rung."),
 });
 
 export const demotionSchema = z.strictObject({
-  inactive_after: duration.nullable().default("365d"),
-  term_limit: duration.nullable().default(null),
-  notice: duration.default("14d"),
-  max_share: z.number().min(0).max(1).default(0.25),
+  inactive_after: duration.nullable().default("365d").describe("No counted activity for this long: propose emeritus. null: never."),
+  term_limit: duration.nullable().default(null).describe("Propose rotation for a role held this long. null: no limit."),
+  notice: duration.default("14d").describe("Notice period in which counted activity cancels a demotion proposal."),
+  max_share: z.number().min(0).max(1).default(0.25).describe("At most this share of a role's holders proposed for removal in one sweep."),
 });
 
 export const appealsSchema = z.strictObject({
-  panel: z.number().int().positive().default(3),
-  quorum: z.number().int().positive().default(2),
-  within: duration.default("14d"),
-  cooldown: duration.default("30d"),
+  panel: z.number().int().positive().default(3).describe("Panel size, drawn in rotation from the approvers."),
+  quorum: z.number().int().positive().default(2).describe("Panel votes needed to overturn (at most `panel`)."),
+  within: duration.default("14d").describe("How long after a decision it may be appealed."),
+  cooldown: duration.default("30d").describe("One open appeal per person; a new one only after this."),
 });
 
 export const floorsSchema = z
   .strictObject({
-    quorum: z.number().int().positive().optional(),
-    appeals_quorum: z.number().int().positive().optional(),
-    merged_prs: count.optional(),
-    reviews: count.optional(),
+    quorum: z.number().int().positive().optional().describe("Minimum promotion.quorum."),
+    appeals_quorum: z.number().int().positive().optional().describe("Minimum appeals.quorum."),
+    merged_prs: count.optional().describe("Minimum merged_prs of the top rung."),
+    reviews: count.optional().describe("Minimum reviews of the top rung."),
   })
   .describe(
     "Organisation minimums (set in the org .github repository): a repository file that goes below them is invalid. " +
@@ -94,10 +99,13 @@ export const floorsSchema = z
 export const PRESET_NAMES = ["cncf", "kubernetes"] as const;
 
 export const governanceSchema = z.strictObject({
-  version: z.literal(1),
-  preset: z.enum(PRESET_NAMES).optional(),
-  scope: z.enum(["repo", "org"]).default("repo"),
-  ladder: z.array(rungSchema).min(1),
+  version: z.literal(1).describe("Format version: 1. A preset supplies it."),
+  preset: z
+    .enum(PRESET_NAMES)
+    .optional()
+    .describe("Start from a published ladder; keys written beside it override it (a `ladder` replaces the preset's whole)."),
+  scope: z.enum(["repo", "org"]).default("repo").describe("Count contributions in this repository or across the organisation."),
+  ladder: z.array(rungSchema).min(1).describe("The rungs, lowest first; each role includes those below it."),
   counting: countingSchema.default({
     exclude_authors: ["dependabot[bot]", "renovate[bot]"],
     exclude_labels: [],
@@ -116,7 +124,7 @@ export const governanceSchema = z.strictObject({
   floors: floorsSchema.optional(),
   log: z.strictObject({ path: z.string().min(1).default("GOVERNANCE-LOG.md") }).default({ path: "GOVERNANCE-LOG.md" }),
   roster: z.strictObject({ path: z.string().min(1).default(".github/roster.yml") }).default({ path: ".github/roster.yml" }),
-  dry_run: z.boolean().default(false),
+  dry_run: z.boolean().default(false).describe("Do everything except writes; say what would happen."),
 });
 
 /** The ladder after parsing, defaults filled in. */

@@ -91,7 +91,8 @@ function yamlProblem(
 ): ConfigProblem {
   let message = e.message.replace(/\s+at line \d+, column \d+[\s\S]*$/, "");
   if (e.code === "DUPLICATE_KEY") {
-    const key = text.slice(e.pos[0], e.pos[1]).trim();
+    // The error marks only the key's first character; read the key up to its colon.
+    const key = (text.slice(e.pos[0]).split("\n")[0] ?? "").split(":")[0]!.trim().replace(/^["']|["']$/g, "");
     message = key ? `the key ${code(key)} is written twice in the same place; keep one` : "a key is written twice in the same place; keep one";
   } else {
     message = `YAML syntax: ${lowerFirst(message)}`;

@@ -113,7 +113,9 @@ export function show(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (isPlainObject(value)) return "a mapping";
   if (typeof value === "string") {
-    return code(JSON.stringify(value).slice(1, -1));
+    // Text that reads like a number or a boolean is shown quoted, so "must be a number (found `"5"`)" makes sense.
+    const inner = JSON.stringify(value).slice(1, -1);
+    return code(/^(-?\d+(\.\d+)?|true|false|null|~)$/i.test(value.trim()) ? `"${inner}"` : inner);
   }
   return `\`${String(value)}\``;
 }

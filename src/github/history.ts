@@ -232,8 +232,8 @@ export function toRecords(
   return { pullRequests, reviews };
 }
 
+/** The later of two instants, in `toISOString()` form (as the store returns dates). */
 function newest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Date.parse(b) > Date.parse(a) ? b : a;
+  const times = [a, b].filter((t): t is string => t !== null).map((t) => Date.parse(t));
+  return times.length === 0 ? null : new Date(Math.max(...times)).toISOString();
 }

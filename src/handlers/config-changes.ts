@@ -27,11 +27,12 @@ function touches(paths: Iterable<string>, watched: string[]): boolean {
 export async function onPush(services: Services, ctx: Context<"push">): Promise<void> {
   const { payload } = ctx;
   if (payload.deleted || !payload.ref.startsWith("refs/heads/")) return;
-  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  const owner = payload.repository.owner?.login ?? payload.repository.full_name.split("/")[0]!;
+  const repo = { owner, repo: payload.repository.name };
   const branch = payload.ref.slice("refs/heads/".length);
   const onDefaultBranch = branch === payload.repository.default_branch;
   const changed = new Set<string>();
-  for (const c of payload.commits) for (const p of [...c.added, ...c.modified, ...c.removed]) changed.add(p);
+  for (const c of payload.commits) for (const p of [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]) changed.add(p);
   // The payload lists at most 20 commits; a bigger push may hide the file, so check anyway.
   const truncated = payload.commits.length >= 20;
   const watched = [GOVERNANCE_PATH, await rosterPathOf(services, repo)];

@@ -7,8 +7,7 @@ import type { Context } from "probot";
 import { parseCommands } from "../commands/parse.js";
 import { registry } from "../commands/registry.js";
 import type { Action } from "../plan/actions.js";
-import { renderHelp, renderMalformedReply, renderUnknownReply } from "../render/help.js";
-import { neutralizeMentions } from "../render/escape.js";
+import { renderHelp, renderMalformedReply, renderUnavailableReply, renderUnknownReply } from "../render/help.js";
 import { currentGovernance } from "../usecases/current-governance.js";
 import { planLadderReply } from "../usecases/reply-ladder.js";
 import type { Services } from "../runtime/services.js";
@@ -56,12 +55,7 @@ export async function onIssueComment(services: Services, ctx: Context<"issue_com
         continue;
       }
     } else {
-      actions.push({
-        kind: "comment.create",
-        repo,
-        issueNumber,
-        body: `\`/${neutralizeMentions(command.name)}\` is not available yet in this version of Stewards. See \`/stewards help\`.`,
-      });
+      actions.push({ kind: "comment.create", repo, issueNumber, body: renderUnavailableReply(command, registry) });
     }
     await gh.execute(actions, log);
   }

@@ -26,7 +26,7 @@ import { countingRules } from "./counting-rules.js";
 import type { CountingRules } from "./counting-rules.js";
 import type { PersonContributions } from "./ledger-index.js";
 import { indexLedger } from "./ledger-index.js";
-import { classifyHistory, countInWindow } from "./person-history.js";
+import { classifyHistory, countInWindow, evidenceOf } from "./person-history.js";
 import type { PersonHistory, WindowCount } from "./person-history.js";
 import type { Ledger, RequirementResult, RungResult, Standing } from "./standing.js";
 
@@ -208,8 +208,8 @@ function measurePerson(
     next,
     eligibleFor: next && next.status === "met" && !next.byNominationOnly ? next.role : null,
     missingForNext: next ? next.requirements.filter((r) => !r.met).length : 0,
-    firstCountedAt: history.firstCounted?.evidence.date ?? null,
-    lastCountedAt: history.lastCounted?.evidence.date ?? null,
+    firstCountedAt: history.firstCounted ? evidenceOf(history.firstCounted).date : null,
+    lastCountedAt: history.lastCounted ? evidenceOf(history.lastCounted).date : null,
     measuredAt: shared.measuredAt,
   };
 }
@@ -242,7 +242,7 @@ function measureRequirements(
       measured: Math.floor(elapsed / DAY_MS),
       unit: "days",
       met: elapsed >= rung.tenureMs,
-      evidence: first ? [first.evidence] : [],
+      evidence: first ? [evidenceOf(first)] : [],
       evidenceTotal: first ? 1 : 0,
       skipped: [],
     });

@@ -11,30 +11,32 @@ import type { Evidence, SkipReason, SkipTally } from "./standing.js";
 
 /**
  * One contribution, classified. It points at the ledger record rather than
- * copying from it, and builds its Evidence only when a requirement keeps it:
- * thousands of people × hundreds of contributions must not allocate an
- * evidence object each (see bench/engine.ts).
+ * copying from it; its PR key and Evidence are built only when a window needs
+ * them, and then once: thousands of people × hundreds of contributions must
+ * not allocate an evidence object each (see bench/engine.ts).
  */
-class Classified {
-  #evidence: Evidence | undefined;
-  constructor(
-    /** Epoch ms. */
-    readonly ts: number,
-    readonly skip: SkipReason | null,
-    private readonly record: { kind: "pr"; pr: MergedPullRequest } | { kind: "review"; review: SubmittedReview },
-  ) {}
+interface Classified {
+  /** Epoch ms. */
+  ts: number;
+  skip: SkipReason | null;
+  pr: MergedPullRequest | null;
+  review: SubmittedReview | null;
+  key?: string;
+  evidence?: Evidence;
+}
 
-  /** prKey of the merged or reviewed PR. */
-  get pr(): string {
-    const r = this.record;
-    return r.kind === "review" ? prKey(r.review.repo, r.review.prNumber) : prKey(r.pr.repo, r.pr.number);
+function keyOf(item: Classified): string {
+  if (item.key === undefined) {
+    item.key = item.review ? prKey(item.review.repo, item.review.prNumber) : item.pr ? prKey(item.pr.repo, item.pr.number) : "";
   }
+  return item.key;
+}
 
-  get evidence(): Evidence {
-    const r = this.record;
-    this.#evidence ??= r.kind === "review" ? reviewEvidence(r.review) : prEvidence(r.pr);
-    return this.#evidence;
+export function evidenceOf(item: Classified): Evidence {
+  if (item.evidence === undefined) {
+    item.evidence = item.review ? reviewEvidence(item.review) : item.pr ? prEvidence(item.pr) : { url: "", label: "", date: "" };
   }
+  return item.evidence;
 }
 
 export type { Classified };
@@ -66,12 +68,12 @@ export function classifyHistory(
   for (const pr of contributions?.pullRequests ?? []) {
     const ts = Date.parse(pr.mergedAt);
     if (!(ts <= nowMs)) continue; // future (measuring "as of" a past clock) or unparseable
-    prs.push(new Classified(ts, rules.skipPullRequest(pr), { kind: "pr", pr }));
+    prs.push({ ts, skip: rules.skipPullRequest(pr), pr, review: null });
   }
   for (const review of contributions?.reviews ?? []) {
     const ts = Date.parse(review.submittedAt);
     if (!(ts <= nowMs)) continue;
-    reviews.push(new Classified(ts, skipReview(login, review), { kind: "review", review }));
+    reviews.push({ ts, skip: skipReview(login, review), pr: null, review });
   }
   const newestFirst = (a: Classified, b: Classified) => b.ts - a.ts;
   prs.sort(newestFirst);
@@ -116,15 +118,16 @@ export function countInWindow(items: readonly Classified[], sinceMs: number, evi
     if (item.ts < sinceMs) break; // newest first: everything after is older still
     let skip = item.skip;
     if (!skip && seen) {
-      if (seen.has(item.pr)) skip = "same_pr";
-      else seen.add(item.pr);
+      const key = keyOf(item);
+      if (seen.has(key)) skip = "same_pr";
+      else seen.add(key);
     }
     if (skip) {
       tally.set(skip, (tally.get(skip) ?? 0) + 1);
       continue;
     }
     count++;
-    if (evidence.length < evidenceLimit) evidence.push(item.evidence);
+    if (evidence.length < evidenceLimit) evidence.push(evidenceOf(item));
   }
   const skipped = SKIP_ORDER.filter((r) => tally.has(r)).map((reason) => ({ reason, count: tally.get(reason) ?? 0 }));
   return { count, evidence, skipped };

@@ -6,7 +6,9 @@
  * what a person is told and what the app decides cannot drift apart.
  *
  * All values are plain JSON (strings, numbers, arrays): a result can be stored
- * or compared as is.
+ * or compared as is. Treat it as read-only: to stay small, parts are shared
+ * (`next` is one of `rungs`; rungs with the same window share their counts and
+ * window objects, across people too).
  */
 import type { MergedPullRequest, SubmittedReview } from "./contributions.js";
 

@@ -5,7 +5,7 @@
  * listed; declared-but-unavailable ones are mentioned only when someone uses
  * or nearly types one.
  */
-import type { MalformedCommand, UnknownCommand } from "../commands/parse.js";
+import type { MalformedCommand, OkCommand, UnknownCommand } from "../commands/parse.js";
 import type { CommandSpec, Registry } from "../commands/registry.js";
 import { availableCommands } from "../commands/registry.js";
 import { codeSpan, escapeMarkdownInline, escapeTableCell } from "./escape.js";
@@ -44,31 +44,37 @@ export function renderHelp(registry: Registry): string {
 /** The reply to a declared command whose arguments do not fit: what was wrong, the usage, an example. */
 export function renderMalformedReply(parsed: MalformedCommand, registry: Registry): string {
   const spec = registry.find((c) => c.name === parsed.name);
-  const example = spec?.examples[spec.examples.length - 1];
-  return [
-    `I could not read ${codeSpan(parsed.text)}: ${escapeMarkdownInline(parsed.problem)}.`,
-    "",
-    `Usage: ${codeSpan(parsed.usage)}${spec ? ` (${escapeMarkdownInline(spec.whoText)}): ${escapeMarkdownInline(spec.summary)}` : ""}`,
-    ...(example ? ["", `For example: ${codeSpan(example.text)}`] : []),
-    ...(spec && !spec.available ? ["", notAvailableYet(spec)] : []),
-    "",
-    HELP_POINTER,
-  ].join("\n");
+  const lines = [`I could not read ${codeSpan(parsed.text)}: ${escapeMarkdownInline(parsed.problem)}.`];
+  if (spec && !spec.available) lines.push("", notAvailableYet(spec));
+  lines.push("", spec ? describe(spec) : `Usage: ${codeSpan(parsed.usage)}`, "", HELP_POINTER);
+  return lines.join("\n");
 }
 
 /** The reply to a command addressed to the app that it does not know: a suggestion when there is one. */
 export function renderUnknownReply(parsed: UnknownCommand, registry: Registry): string {
   const spec = parsed.suggestion ? registry.find((c) => c.name === parsed.suggestion) : undefined;
-  const lines = [`I don't know the command ${codeSpan(parsed.text)}.`];
+  const lines = [`I don't know the command ${codeSpan(parsed.text)}.${spec ? ` Did you mean ${codeSpan(spec.invocation)}?` : ""}`];
   if (spec) {
-    lines.push(
-      "",
-      `Did you mean ${codeSpan(spec.invocation)}? Usage: ${codeSpan(spec.usage)}: ${escapeMarkdownInline(spec.summary)}`,
-    );
     if (!spec.available) lines.push("", notAvailableYet(spec));
+    lines.push("", describe(spec));
   }
-  lines.push("", HELP_POINTER);
+  if (spec?.name !== "help") lines.push("", HELP_POINTER);
   return lines.join("\n");
+}
+
+/** The reply to a well-formed use of a command that is declared but not handled yet. */
+export function renderUnavailableReply(parsed: OkCommand, registry: Registry): string {
+  const spec = registry.find((c) => c.name === parsed.name);
+  return [spec ? notAvailableYet(spec) : "That command is not available yet in this version of Stewards.", "", HELP_POINTER].join("\n");
+}
+
+/** Usage, what it does, who may use it, and one example. */
+function describe(spec: CommandSpec): string {
+  const example = spec.examples[spec.examples.length - 1];
+  return [
+    `Usage: ${codeSpan(spec.usage)}. ${escapeMarkdownInline(spec.summary)} Who may use it: ${escapeMarkdownInline(spec.whoText)}.`,
+    ...(example && example.text !== spec.usage ? [`For example: ${codeSpan(example.text)}`] : []),
+  ].join("\n");
 }
 
 function notAvailableYet(spec: CommandSpec): string {

@@ -3,7 +3,7 @@
  * PostgreSQL stores differ only in the `SqlDriver` they hand to this class,
  * so both run the same queries (sql.ts) and pass the same contract suite.
  */
-import type { MergedPullRequest, ReviewState, SubmittedReview } from "../ladder/contributions.js";
+import type { MergedPullRequest, SubmittedReview } from "../ladder/contributions.js";
 import { MIGRATIONS, MIGRATION_LOCK_KEY, SQL, SQL_MIGRATION } from "./sql.js";
 import type { ContributionQuery, HistoryFields, LedgerStore, SyncState } from "./store.js";
 
@@ -58,29 +58,6 @@ export async function migrate(driver: SqlDriver, log?: StoreLog): Promise<number
   });
 }
 
-interface PullRequestRow {
-  repo: string;
-  number: number;
-  author: string;
-  merged_at: string;
-  additions: number;
-  deletions: number;
-  labels: string[];
-  paths: string[] | null;
-  url: string;
-}
-
-interface ReviewRow {
-  id: number | string;
-  repo: string;
-  pr_number: number;
-  pr_author: string;
-  reviewer: string;
-  state: string;
-  submitted_at: string;
-  url: string;
-}
-
 interface SyncStateRow {
   repo: string;
   backfilled: boolean;
@@ -131,33 +108,15 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   async listPullRequests(query: ContributionQuery): Promise<MergedPullRequest[]> {
-    const rows = await this.db.query<PullRequestRow>(SQL.listPullRequests, filterParams(query));
-    return rows.map((r) => ({
-      repo: r.repo,
-      number: r.number,
-      author: r.author,
-      mergedAt: r.merged_at,
-      additions: r.additions,
-      deletions: r.deletions,
-      labels: r.labels,
-      paths: r.paths,
-      url: r.url,
-    }));
+    const [row] = await this.db.query<{ records: string }>(SQL.listPullRequests, filterParams(query));
+    // Built by SQL in exactly the MergedPullRequest shape (sql.ts).
+    return JSON.parse(row?.records ?? "[]") as MergedPullRequest[];
   }
 
   async listReviews(query: ContributionQuery): Promise<SubmittedReview[]> {
-    const rows = await this.db.query<ReviewRow>(SQL.listReviews, filterParams(query));
-    return rows.map((r) => ({
-      // bigint: PGlite gives a number, pg a string; review ids stay far below 2^53.
-      id: Number(r.id),
-      repo: r.repo,
-      prNumber: r.pr_number,
-      prAuthor: r.pr_author,
-      reviewer: r.reviewer,
-      state: r.state as ReviewState,
-      submittedAt: r.submitted_at,
-      url: r.url,
-    }));
+    const [row] = await this.db.query<{ records: string }>(SQL.listReviews, filterParams(query));
+    // Built by SQL in exactly the SubmittedReview shape; bigint ids are JSON numbers (far below 2^53).
+    return JSON.parse(row?.records ?? "[]") as SubmittedReview[];
   }
 
   async getSyncState(repo: string): Promise<SyncState | null> {

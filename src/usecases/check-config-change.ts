@@ -9,10 +9,11 @@
  */
 import type { LoadResult } from "../config/load-governance.js";
 import { parseRoster } from "../config/parse-roster.js";
+import { checkQuorumAgainstRoster } from "../config/semantic-checks.js";
 import type { ConfigProblem } from "../config/parse-governance.js";
 import type { Action, CheckRunOutput, RepoRef } from "../plan/actions.js";
 import { renderCheckRunOutput, renderConfigIssueBody } from "../render/config-report.js";
-import { findMarker, renderMarker } from "../render/markers.js";
+import { findMarker, renderMarker, stripMarkers } from "../render/markers.js";
 import type { GovernanceSource } from "./current-governance.js";
 
 export const CONFIG_CHECK_NAME = "Stewards / governance.yml";
@@ -53,11 +54,12 @@ export async function checkConfigChange(
     if (text !== null) {
       const roster = parseRoster(text, result.governance);
       if (!roster.ok) rosterProblems = roster.errors.map((p) => ({ ...p, file: p.file ?? result.governance.roster.path }));
+      else rosterProblems = checkQuorumAgainstRoster(result.governance, roster.roster);
     }
   }
 
   const output: CheckRunOutput = renderCheckRunOutput(result, { rosterProblems });
-  const failed = result.kind === "invalid" || rosterProblems.length > 0;
+  const failed = result.kind === "invalid" || rosterProblems.some((p) => p.severity === "error");
   const actions: Action[] = [];
   if (result.kind !== "absent") {
     actions.push({
@@ -73,11 +75,12 @@ export async function checkConfigChange(
   if (change.onDefaultBranch) {
     const open = await deps.issues.findOpenConfigIssue(change.repo);
     if (failed) {
-      const problems = result.kind === "invalid" ? [...result.errors, ...rosterProblems] : rosterProblems;
+      const rosterErrors = rosterProblems.filter((p) => p.severity === "error");
+      const problems = result.kind === "invalid" ? [...result.errors, ...rosterErrors] : rosterErrors;
       const body = `${renderConfigIssueBody(problems, change.fileUrl)}\n\n${renderMarker(MARKER_KIND, { sha: change.headSha.slice(0, 12) })}`;
       if (!open) {
         actions.push({ kind: "issue.create", repo: change.repo, title: CONFIG_ISSUE_TITLE, body, labels: [CONFIG_ISSUE_LABEL] });
-      } else if (stripMarker(open.body) !== stripMarker(body)) {
+      } else if (stripMarkers(open.body).trim() !== stripMarkers(body).trim()) {
         actions.push({ kind: "issue.update", repo: change.repo, number: open.number, body });
       }
     } else if (open) {
@@ -96,8 +99,4 @@ export async function checkConfigChange(
 /** True when an issue body carries this use-case's marker. */
 export function isConfigIssueBody(body: string | null | undefined): boolean {
   return !!body && findMarker(body, MARKER_KIND) !== null;
-}
-
-function stripMarker(body: string): string {
-  return body.replace(/<!-- stewards:[\s\S]*?-->/g, "").trim();
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { OpenAPIBackend } from "openapi-backend";
-import type { Operation } from "openapi-backend";
+import type * as OpenApiBackendModule from "openapi-backend";
+import type { OpenAPIBackend, Operation } from "openapi-backend";
+import { hostGlobal, loadCommonJs } from "./host-require.js";
 import { packageFile } from "./package-file.js";
 
 /** Which of @octokit/openapi's descriptions requests are checked against. */
@@ -185,32 +186,54 @@ function headersForValidation(headers: Record<string, string | string[] | undefi
   return out;
 }
 
-const cache = new Map<OpenApiSpecName, Promise<OpenApiValidator>>();
+interface InitialisedBackend {
+  api: OpenAPIBackend;
+  initMs: number;
+}
+
+const pending = new Map<OpenApiSpecName, Promise<InitialisedBackend>>();
+
+/** Where initialised backends are kept: the host realm, so jest test files of one worker process share them. */
+function sharedBackends(): Map<OpenApiSpecName, InitialisedBackend> {
+  const key = Symbol.for("stewards.fake-github.openapi-backends");
+  const host = hostGlobal();
+  if (!host[key]) host[key] = new Map<OpenApiSpecName, InitialisedBackend>();
+  return host[key] as Map<OpenApiSpecName, InitialisedBackend>;
+}
+
+async function initialiseBackend(spec: OpenApiSpecName): Promise<InitialisedBackend> {
+  const started = performance.now();
+  const { OpenAPIBackend: Backend } = await loadCommonJs<typeof OpenApiBackendModule>("openapi-backend");
+  const definition = rewriteTypelessNullable(JSON.parse(readFileSync(packageFile("@octokit/openapi", `generated/${spec}.json`), "utf8")));
+  const api = new Backend({
+    definition: definition as never,
+    quick: true,
+    validate: true,
+    strict: false,
+    // GitHub's description uses formats (date-time, uri...) Ajv does not know without
+    // ajv-formats; they are accepted as plain strings rather than logged per schema.
+    ajvOpts: { strict: false, validateFormats: false, logger: false },
+  });
+  await api.init();
+  return { api, initMs: performance.now() - started };
+}
 
 /**
- * The validator for one description, built once per process and shared: reading the
- * 13 MB description and initialising openapi-backend takes a few hundred ms, and
- * each operation's Ajv validators are compiled lazily on first use (quick mode).
+ * The validator for one description. openapi-backend is initialised once per process
+ * and shared: reading the 13 MB description and initialising takes a few hundred ms,
+ * and each operation's Ajv validators are compiled lazily on first use (quick mode).
  */
-export function loadOpenApiValidator(spec: OpenApiSpecName = "api.github.com"): Promise<OpenApiValidator> {
-  let pending = cache.get(spec);
-  if (!pending) {
-    pending = (async () => {
-      const started = performance.now();
-      const definition = rewriteTypelessNullable(JSON.parse(readFileSync(packageFile("@octokit/openapi", `generated/${spec}.json`), "utf8")));
-      const api = new OpenAPIBackend({
-        definition: definition as never,
-        quick: true,
-        validate: true,
-        strict: false,
-        // GitHub's description uses formats (date-time, uri...) Ajv does not know without
-        // ajv-formats; they are accepted as plain strings rather than logged per schema.
-        ajvOpts: { strict: false, validateFormats: false, logger: false },
-      });
-      await api.init();
-      return new OpenApiValidator(spec, api, performance.now() - started);
-    })();
-    cache.set(spec, pending);
+export async function loadOpenApiValidator(spec: OpenApiSpecName = "api.github.com"): Promise<OpenApiValidator> {
+  const shared = sharedBackends();
+  let backend = shared.get(spec);
+  if (!backend) {
+    let inFlight = pending.get(spec);
+    if (!inFlight) {
+      inFlight = initialiseBackend(spec);
+      pending.set(spec, inFlight);
+    }
+    backend = await inFlight;
+    shared.set(spec, backend);
   }
-  return pending;
+  return new OpenApiValidator(spec, backend.api, backend.initMs);
 }

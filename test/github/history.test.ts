@@ -16,6 +16,7 @@ import {
 } from "../../src/github/history.js";
 import { mergedPullRequestsQuery, type PullRequestNode } from "../../src/github/graphql-pull-requests.js";
 import { MEMORY, openEmbeddedStore } from "../../src/store/embedded-store.js";
+import { syncRepository } from "../../src/usecases/sync-history.js";
 import type { LedgerStore } from "../../src/store/store.js";
 
 const TestOctokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
@@ -49,9 +50,9 @@ class FakeRepo {
     return nock("https://api.github.com")
       .post("/graphql")
       .times(pages)
-      .reply(200, (_uri, body) => {
-        console.log(typeof body, JSON.stringify(body).slice(0, 300));
-        const req = (typeof body === "string" ? JSON.parse(body) : body) as SeenRequest;
+      .reply(200, async (request) => {
+        // nock 15 hands reply functions the fetch Request.
+        const req = (await request.json()) as SeenRequest;
         this.seen.push(req);
         const sorted = [...this.prs].sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
         const start = req.variables.cursor ? Number(req.variables.cursor) : 0;
@@ -228,7 +229,7 @@ describe("backfillRepository", () => {
 
   it("stops when the budget runs low, without marking the repository backfilled", async () => {
     const repo = makeRepo("budget-o/r", 250);
-    repo.remaining = 52;
+    repo.remaining = 51; // 50 left after page 1 (enough), 49 after page 2 (below the default floor of 50)
     repo.serve(2);
     await expect(
       backfillRepository(client(), store, { owner: "budget-o", repo: "r", fields: { labels: false, paths: false } }),
@@ -304,5 +305,43 @@ describe("catchUpRepository", () => {
     expect(repo.seen.at(-1)!.query.includes("labels(")).toBe(false);
     expect(await store.getSyncState("relabel-o/r")).toMatchObject({ fields: { labels: false, paths: false } });
     expect((await store.listPullRequests({ owner: "relabel-o" }))[0]?.labels).toEqual(["odd"]);
+  });
+});
+
+describe("syncRepository", () => {
+  function recordingLog() {
+    const lines: Array<{ level: string; obj: Record<string, unknown>; msg?: string }> = [];
+    const at = (level: string) => (obj: object, msg?: string) => lines.push({ level, obj: obj as Record<string, unknown>, msg });
+    return { lines, log: { info: at("info"), warn: at("warn") } };
+  }
+
+  it("backfills first, catches up after, and backfills again when labels become needed, logging progress", async () => {
+    const repo = makeRepo("sync-o/r", 1150);
+    const { lines, log } = recordingLog();
+    const deps = { graphql: client(), store, log, now: NOW };
+    const fields = { labels: false, paths: false };
+
+    repo.serve(12);
+    const first = await syncRepository(deps, { owner: "sync-o", repo: "r", fields });
+    expect(first).toMatchObject({ mode: "backfill", pages: 12, prs: 1150, cost: 12 });
+    expect(lines.map((l) => l.msg)).toEqual([
+      "reading history: backfill",
+      "backfill: 100/1150 PRs, 1 points",
+      "backfill: 1000/1150 PRs, 10 points",
+      "history backfilled",
+    ]);
+    expect(lines.at(-1)!.obj).toMatchObject({ repo: "sync-o/r", pages: 12, prs: 1150, reviews: 2300, cost: 12, remaining: 5000 - 12 });
+
+    lines.length = 0;
+    repo.serve(1);
+    const second = await syncRepository(deps, { owner: "sync-o", repo: "r", fields });
+    expect(second).toMatchObject({ mode: "catch-up", pages: 1, cost: 1 });
+    expect(lines.map((l) => l.msg)).toEqual(["history caught up"]);
+
+    lines.length = 0;
+    repo.serve(12);
+    const third = await syncRepository(deps, { owner: "sync-o", repo: "r", fields: { labels: true, paths: false } });
+    expect(third).toMatchObject({ mode: "backfill", cost: 24 });
+    expect(lines[0]).toMatchObject({ msg: "reading history: backfill", obj: { reason: "the ladder needs fields the ledger lacks" } });
   });
 });
