@@ -14,6 +14,8 @@ import type { Services } from "./runtime/services.js";
 export interface AppOptions {
   /** Start the periodic sweep timer (off in unit tests). */
   sweep?: boolean;
+  /** Register the HTTP endpoints (/healthz); needs Probot's server, so off under `probot.receive` tests. Default true. */
+  http?: boolean;
 }
 
 export function createApp(services: Services, options: AppOptions = {}): ApplicationFunction {
@@ -30,7 +32,7 @@ export function createApp(services: Services, options: AppOptions = {}): Applica
     app.on("issue_comment.created", guarded(services, "commands", onIssueComment));
     app.on("installation.created", guarded(services, "backfill", onInstallation));
     app.on("installation_repositories.added", guarded(services, "backfill", onRepositoriesAdded));
-    addHandler(healthHandler(services));
+    if (options.http !== false) addHandler(healthHandler(services));
     if (options.sweep) scheduleSweeps(app, services, services.settings.sweepIntervalMs);
   };
 }

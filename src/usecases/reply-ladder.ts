@@ -10,7 +10,7 @@ import { measureOne } from "../ladder/measure.js";
 import type { Action, RepoRef } from "../plan/actions.js";
 import { renderMarker } from "../render/markers.js";
 import { renderStandingMarkdown } from "../render/standing.js";
-import type { ContributionQuery } from "../store/store.js";
+import type { ContributionQuery, SyncState } from "../store/store.js";
 import type { KeyValueStore } from "./current-governance.js";
 
 export interface LedgerReader {
@@ -18,6 +18,8 @@ export interface LedgerReader {
   listPullRequests(query: ContributionQuery): Promise<MergedPullRequest[]>;
   /** Reviews matching the query, oldest first. */
   listReviews(query: ContributionQuery): Promise<SubmittedReview[]>;
+  /** Where the repository's ledger stands; null when its history was never read. */
+  getSyncState(repo: string): Promise<SyncState | null>;
 }
 
 export function contributionQuery(governance: Governance, repo: RepoRef, logins?: string[]): ContributionQuery {
@@ -43,13 +45,21 @@ export async function planLadderReply(
   input: { repo: RepoRef; issueNumber: number; login: string; governance: Governance; roster: Roster; now: Date; note?: string },
 ): Promise<LadderReplyPlan> {
   const query = contributionQuery(input.governance, input.repo, [input.login]);
-  const [prs, reviews] = await Promise.all([deps.ledger.listPullRequests(query), deps.ledger.listReviews(query)]);
+  const [prs, reviews, sync] = await Promise.all([
+    deps.ledger.listPullRequests(query),
+    deps.ledger.listReviews(query),
+    deps.ledger.getSyncState(`${input.repo.owner}/${input.repo.repo}`),
+  ]);
+  const notes = [input.note ?? ""];
+  if (!sync?.backfilled) {
+    notes.push("_This repository's history is still being read; the numbers above may be incomplete. Ask again in a few minutes._");
+  }
   // Reviews count only on other people's PRs, but the engine needs the person's own PR list for tenure:
   // both lists above are already restricted to this person (as author or reviewer).
   const standing = measureOne(input.login, { pullRequests: prs, reviews }, input.governance, input.roster, input.now);
   const body = [
     renderStandingMarkdown(standing, input.governance, { webUrl: deps.webUrl, now: input.now }),
-    input.note ? `\n${input.note}` : "",
+    ...notes.filter(Boolean).map((n) => `\n${n}`),
     "",
     renderMarker("ladder-reply", { login: input.login.toLowerCase() }),
   ].join("\n");
