@@ -106,7 +106,8 @@ describe("the app started with npm start against a fake GitHub", () => {
   it("backfills the ledger with GraphQL when installed", async () => {
     const payload = examplePayload("installation", "created", {
       installationId: INSTALLATION,
-      patch: { repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
+      // Installed on acme, the owner of the repository (a payload pairing an installation with another account's repositories is refused).
+      patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
     });
     const res = await send("installation", payload);
     expect(res.status).toBe(200);
