@@ -6,8 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
-import { eventually, startApp, type AppProcess } from "../support/app-process.js";
-import { testPrivateKey } from "../support/keys.js";
+import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
 const OWNER = "acme";
@@ -64,14 +63,7 @@ beforeAll(async () => {
     });
   }
   fake.addIssue(OWNER, REPO, { title: "Where do I stand?", number: 100, author: "ana" });
-  app = await startApp({
-    APP_ID: "1",
-    PRIVATE_KEY: testPrivateKey(),
-    WEBHOOK_SECRET: SECRET,
-    GHE_HOST: fake.host,
-    GHE_PROTOCOL: "http",
-    SWEEP_INTERVAL: "1h",
-  });
+  app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h" }));
 }, 180_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
-import { eventually, startApp, type AppProcess } from "../support/app-process.js";
+import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { testPrivateKey } from "../support/keys.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
@@ -61,15 +61,7 @@ beforeAll(async () => {
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, ".github/governance.yml", readFileSync("fixtures/governance/spec-example.yml", "utf8"));
   fake.addIssue(OWNER, REPO, { title: "Help", number: 1, author: "ana" });
-  app = await startApp({
-    APP_ID: "1",
-    PRIVATE_KEY: testPrivateKey(),
-    WEBHOOK_SECRET: SECRET,
-    GHE_HOST: fake.host,
-    GHE_PROTOCOL: "http",
-    SWEEP_INTERVAL: "2s",
-    LOG_LEVEL: "debug",
-  });
+  app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "2s", LOG_LEVEL: "debug" }));
 }, 180_000);
 
 afterAll(async () => {
