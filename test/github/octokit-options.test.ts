@@ -20,11 +20,11 @@ afterEach(async () => {
 });
 
 function recorder() {
-  const seen = { requests: [] as string[], limited: [] as string[] };
+  const seen = { requests: [] as string[], limited: [] as string[], waiting: [] as number[] };
   const observer: OctokitObserver = {
     request: ({ method, url, status }) => seen.requests.push(`${method} ${url} ${status}`),
     rateLimited: (kind, retried) => seen.limited.push(`${kind}:${retried}`),
-    contentWaiting: () => undefined,
+    contentWaiting: (n) => seen.waiting.push(n),
   };
   return { seen, observer };
 }
@@ -76,6 +76,22 @@ describe("the app's octokit", () => {
     expect(seen.limited).toEqual(["secondary:false"]);
   });
 
+  it("retries a primary rate limit after the reset time, and succeeds", async () => {
+    const reset = Math.ceil(Date.now() / 1000) + 1;
+    fake.setFailure(
+      { method: "GET", path: "/repos/{owner}/{repo}" },
+      { status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000", "x-ratelimit-reset": String(reset) }, body: { message: "API rate limit exceeded for installation ID 7.", documentation_url: "https://docs.github.com/rest" } },
+    );
+    const { seen, observer } = recorder();
+    const octokit = client({ observer });
+    const res = await octokit.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "widgets" });
+    expect(res.status).toBe(200);
+    // Retried only once the reset time had passed.
+    expect(Date.now()).toBeGreaterThanOrEqual(reset * 1000);
+    expect(seen.limited).toEqual(["primary:true"]);
+    expect(fake.requests.map((r) => r.status)).toEqual([403, 200]);
+  }, 20_000);
+
   it("retries a 502 and succeeds with the next answer", async () => {
     fake.setFailure({ method: "GET", path: "/repos/{owner}/{repo}" }, { status: 502 });
     const { seen, observer } = recorder();
@@ -97,7 +113,8 @@ describe("the app's octokit", () => {
     let now = 0;
     const wakes: (() => void)[] = [];
     const timer: BudgetTimer = { now: () => now, sleep: () => new Promise<void>((r) => wakes.push(r)) };
-    const octokit = client({ budget: new ContentBudget([{ max: 2, windowMs: 60_000 }], timer), throttle: false });
+    const { seen, observer } = recorder();
+    const octokit = client({ budget: new ContentBudget([{ max: 2, windowMs: 60_000 }], timer), throttle: false, observer });
     const posted: number[] = [];
     const posts = [1, 2, 3].map((n) => createIssue(octokit).then(() => posted.push(n)));
     await Promise.all(posts.slice(0, 2));
@@ -106,10 +123,13 @@ describe("the app's octokit", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(posted).toEqual([1, 2]);
     expect(wakes).toHaveLength(1);
+    // The waiting request is reported (for the stewards_content_requests_waiting gauge).
+    expect(Math.max(...seen.waiting)).toBeGreaterThanOrEqual(1);
     now = 60_000;
     wakes.shift()!();
     await posts[2];
     expect(posted).toEqual([1, 2, 3]);
     expect(fake.issues("acme", "widgets")).toHaveLength(3);
+    expect(seen.waiting.at(-1)).toBe(0);
   });
 });
