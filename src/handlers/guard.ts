@@ -9,7 +9,7 @@
 import type { Context } from "probot";
 import { withDeliveryScope } from "../runtime/delivery-scope.js";
 import type { Services } from "../runtime/services.js";
-import { countDelivery, deliveryInScope } from "./installation-scope.js";
+import { countDelivery, deliveryInScope, deliveryScopeOf } from "./installation-scope.js";
 
 type AnyContext = Context;
 
@@ -18,25 +18,24 @@ export function guarded<C extends AnyContext>(
   name: string,
   fn: (services: Services, ctx: C) => Promise<void> | void,
 ): (ctx: C) => Promise<void> {
-  return async (ctx: C) => {
+  const handle = async (ctx: C) => {
     const installation = (ctx.payload as { installation?: { id?: number } }).installation?.id;
     ctx.log = ctx.log.child({ installation, handler: name });
-    // Every line logged while handling, by any logger, carries the delivery id and installation.
-    await withDeliveryScope({ id: ctx.id, ...(installation !== undefined ? { installation } : {}) }, async () => {
-      try {
-        if (!(await deliveryInScope(services, ctx))) return;
-        const first = await services.store.claimDelivery(`${ctx.id}:${name}`);
-        if (!first) {
-          ctx.log.info({}, "duplicate delivery ignored");
-          countDelivery(services, ctx, "duplicate");
-          return;
-        }
-        await fn(services, ctx);
-        countDelivery(services, ctx, "handled");
-      } catch (err) {
-        ctx.log.error({ err }, `${name} failed`);
-        countDelivery(services, ctx, "failed");
+    try {
+      if (!(await deliveryInScope(services, ctx))) return;
+      const first = await services.store.claimDelivery(`${ctx.id}:${name}`);
+      if (!first) {
+        ctx.log.info({}, "duplicate delivery ignored");
+        countDelivery(services, ctx, "duplicate");
+        return;
       }
-    });
+      await fn(services, ctx);
+      countDelivery(services, ctx, "handled");
+    } catch (err) {
+      ctx.log.error({ err }, `${name} failed`);
+      countDelivery(services, ctx, "failed");
+    }
   };
+  // Every line logged while handling, by any logger, carries the delivery id and installation.
+  return (ctx: C) => withDeliveryScope(deliveryScopeOf(ctx), () => handle(ctx));
 }

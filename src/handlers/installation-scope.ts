@@ -11,6 +11,7 @@
  */
 import type { Context } from "probot";
 import type { InstallationAccount, InstallationAccounts } from "../github/installation-accounts.js";
+import type { DeliveryScope } from "../runtime/delivery-scope.js";
 import type { DeliveryOutcome } from "../runtime/metrics.js";
 import type { Services } from "../runtime/services.js";
 
@@ -80,4 +81,10 @@ export async function deliveryInScope(services: Pick<Services, "metrics" | "inst
   ctx.log.warn({ event: ctx.name, reason }, "delivery refused: it names resources outside its installation");
   countDelivery(services, ctx, "refused");
   return false;
+}
+
+/** The delivery id and installation of a webhook, for `withDeliveryScope`. */
+export function deliveryScopeOf(ctx: Context): DeliveryScope {
+  const installation = (ctx.payload as ScopedPayload).installation?.id;
+  return installation !== undefined ? { id: ctx.id, installation } : { id: ctx.id };
 }
