@@ -8,6 +8,7 @@
 import { run } from "probot";
 import { createApp } from "../src/index.js";
 import { readSettings, SettingsError } from "../src/runtime/settings.js";
+import { serverRuntime } from "../src/runtime/server-runtime.js";
 import type { Services } from "../src/runtime/services.js";
 import { openStore } from "../src/store/open-store.js";
 
@@ -17,15 +18,17 @@ async function main(): Promise<void> {
     // Probot would silently fall back to the secret "development".
     throw new SettingsError("WEBHOOK_SECRET must be set when NODE_ENV=production");
   }
+  // Logger with redaction, metrics, and the rate-limit-aware octokit (src/runtime/server-runtime.ts).
+  const runtime = await serverRuntime(process.env);
   const hasCredentials = !!process.env.APP_ID && !!(process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH);
   if (!hasCredentials) {
     // Setup mode: Probot serves its setup page; the app itself is not loaded.
-    await run(() => undefined);
+    await run(() => undefined, { log: runtime.log });
     return;
   }
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
-  const services: Services = { store, settings, clock: () => new Date(), background: new Set() };
-  const server = await run(createApp(services, { sweep: true }));
+  const services: Services = { store, settings, clock: () => new Date(), background: new Set(), metrics: runtime.metrics, installationAccounts: runtime.installationAccounts };
+  const server = await run(createApp(services, { sweep: true }), { log: runtime.log, Octokit: runtime.Octokit });
   const shutdown = async () => {
     await server.stop().catch(() => undefined);
     await Promise.allSettled([...services.background]);

@@ -8,13 +8,14 @@ import { guarded } from "./handlers/guard.js";
 import { healthHandler } from "./handlers/http.js";
 import { onInstallation, onRepositoriesAdded } from "./handlers/installation.js";
 import { onIssueComment } from "./handlers/issue-comment.js";
+import { metricsHandler } from "./handlers/metrics-endpoint.js";
 import { scheduleSweeps } from "./handlers/sweep.js";
 import type { Services } from "./runtime/services.js";
 
 export interface AppOptions {
   /** Start the periodic sweep timer (off in unit tests). */
   sweep?: boolean;
-  /** Register the HTTP endpoints (/healthz); needs Probot's server, so off under `probot.receive` tests. Default true. */
+  /** Register the HTTP endpoints (/healthz, /metrics); needs Probot's server, so off under `probot.receive` tests. Default true. */
   http?: boolean;
 }
 
@@ -33,6 +34,7 @@ export function createApp(services: Services, options: AppOptions = {}): Applica
     app.on("installation.created", guarded(services, "backfill", onInstallation));
     app.on("installation_repositories.added", guarded(services, "backfill", onRepositoriesAdded));
     if (options.http !== false) addHandler(healthHandler(services));
+    if (options.http !== false) addHandler(metricsHandler(services));
     if (options.sweep) scheduleSweeps(app, services, services.settings.sweepIntervalMs);
   };
 }

@@ -6,13 +6,13 @@
  * block that would result. It makes no writes.
  */
 import cliProgress from "cli-progress";
-import { ProbotOctokit } from "probot";
 import { parseRoster } from "../config/parse-roster.js";
 import type { Roster } from "../config/schema.js";
 import { parseDuration } from "../config/duration.js";
 import { readRawFile } from "../github/contents.js";
 import { backfillRepository } from "../github/history.js";
 import { loadGovernanceWith } from "../github/governance-source.js";
+import { appOctokit } from "../github/octokit-options.js";
 import { measureAll } from "../ladder/measure.js";
 import { renderCodeownersBlock } from "../plan/codeowners-block.js";
 import { renderStandingText } from "../render/standing.js";
@@ -33,7 +33,8 @@ export interface PreviewOptions {
 
 /** Returns the process exit code: 0 ok, 1 no usable ladder, 2 could not reach GitHub. */
 export async function runPreview(opts: PreviewOptions): Promise<number> {
-  const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: true } });
+  // The app's own rate-limit policy (src/github/octokit-options.ts), so a preview of a big repository backs off like the app.
+  const Octokit = appOctokit();
   const octokit = new Octokit({ auth: { token: opts.token }, baseUrl: opts.baseUrl });
   const repo = { owner: opts.owner, repo: opts.repo };
   const write = (s = "") => opts.out.write(`${s}\n`);

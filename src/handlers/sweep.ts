@@ -36,7 +36,8 @@ export function scheduleSweeps(app: Probot, services: Services, intervalMs: numb
     if (running) return;
     running = true;
     const started = Date.now();
-    runSweep(app, services)
+    services.metrics
+      .timeSweep(() => runSweep(app, services))
       .then((r) => app.log.info({ ...r, ms: Date.now() - started }, "sweep finished"))
       .catch((err: unknown) => app.log.error({ err }, "sweep failed"))
       .finally(() => {

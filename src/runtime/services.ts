@@ -12,6 +12,8 @@ import { isConfigIssueBody, CONFIG_ISSUE_LABEL } from "../usecases/check-config-
 import type { ConfigIssuePort } from "../usecases/check-config-change.js";
 import type { GovernanceSource } from "../usecases/current-governance.js";
 import { loadGovernanceWith } from "../github/governance-source.js";
+import type { InstallationAccounts } from "../github/installation-accounts.js";
+import type { Metrics } from "./metrics.js";
 import type { Settings } from "./settings.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -23,6 +25,10 @@ export interface Services {
   clock: () => Date;
   /** Background work started by handlers (backfills); awaited on shutdown and by tests. */
   background: Set<Promise<unknown>>;
+  /** Prometheus metrics of this process (served at /metrics). */
+  metrics: Metrics;
+  /** Which account each installation belongs to, for refusing deliveries that name other accounts' resources. */
+  installationAccounts: InstallationAccounts;
 }
 
 export interface GitHubPorts {

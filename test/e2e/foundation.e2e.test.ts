@@ -6,8 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
-import { eventually, startApp, type AppProcess } from "../support/app-process.js";
-import { testPrivateKey } from "../support/keys.js";
+import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
 const OWNER = "acme";
@@ -64,14 +63,7 @@ beforeAll(async () => {
     });
   }
   fake.addIssue(OWNER, REPO, { title: "Where do I stand?", number: 100, author: "ana" });
-  app = await startApp({
-    APP_ID: "1",
-    PRIVATE_KEY: testPrivateKey(),
-    WEBHOOK_SECRET: SECRET,
-    GHE_HOST: fake.host,
-    GHE_PROTOCOL: "http",
-    SWEEP_INTERVAL: "1h",
-  });
+  app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h" }));
 }, 180_000);
 
 afterAll(async () => {
@@ -106,7 +98,8 @@ describe("the app started with npm start against a fake GitHub", () => {
   it("backfills the ledger with GraphQL when installed", async () => {
     const payload = examplePayload("installation", "created", {
       installationId: INSTALLATION,
-      patch: { repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
+      // Installed on acme, the owner of the repository (a payload pairing an installation with another account's repositories is refused).
+      patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
     });
     const res = await send("installation", payload);
     expect(res.status).toBe(200);

@@ -101,6 +101,23 @@ function byCreation<T extends { createdAt: string; id: number }>(a: T, b: T): nu
 
 // ---------------------------------------------------------------- apps, installations
 
+/** GET /app/installations/{installation_id} (app JWT): the account of the first repository installed under that id. */
+const getInstallation: RestHandler = (ctx) => {
+  if (!/^bearer\s+\S+/i.test(String(ctx.headers.authorization ?? ""))) return { status: 401, body: { message: "A JSON web token could not be decoded", documentation_url: DOCS } };
+  const installationId = Number(ctx.params.installation_id);
+  const repo = [...ctx.state.repos.values()].find((r) => r.installationId === installationId);
+  return repo ? { status: 200, body: installationJson(ctx.urls, ctx.state, installationId, repo.owner) } : notFound();
+};
+
+/** GET /app/installations (app JWT): one installation per distinct installation id, in id order (one page). */
+const listInstallations: RestHandler = (ctx) => {
+  if (!/^bearer\s+\S+/i.test(String(ctx.headers.authorization ?? ""))) return { status: 401, body: { message: "A JSON web token could not be decoded", documentation_url: DOCS } };
+  const firstRepo = new Map<number, FakeRepo>();
+  for (const repo of ctx.state.repos.values()) if (!firstRepo.has(repo.installationId)) firstRepo.set(repo.installationId, repo);
+  const body = [...firstRepo.entries()].sort(([a], [b]) => a - b).map(([id, repo]) => installationJson(ctx.urls, ctx.state, id, repo.owner));
+  return { status: 200, body };
+};
+
 const createInstallationToken: RestHandler = (ctx) => {
   const auth = String(ctx.headers.authorization ?? "");
   if (!/^bearer\s+\S+/i.test(auth)) return { status: 401, body: { message: "A JSON web token could not be decoded", documentation_url: DOCS } };
@@ -590,6 +607,8 @@ const listPullReviews = withPull((ctx, repo, issue) =>
 /** Every implemented operation. Anything else that GitHub has answers 501 and is a violation. */
 export const restHandlers: Record<string, RestHandler> = {
   "apps/create-installation-access-token": createInstallationToken,
+  "apps/get-installation": getInstallation,
+  "apps/list-installations": listInstallations,
   "apps/get-repo-installation": withRepo((ctx, repo) => ({ status: 200, body: installationJson(ctx.urls, ctx.state, repo.installationId, repo.owner) })),
   "apps/get-authenticated": (ctx) => ({ status: 200, body: appJson(ctx.urls, ctx.state) }),
   "apps/list-repos-accessible-to-installation": listInstallationRepos,

@@ -3,8 +3,11 @@
  * store, and octokit with throttling and retries off so nock sees exactly the
  * requests the handler makes.
  */
+import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
+import type { InstallationAccount, InstallationAccounts } from "../../src/github/installation-accounts.js";
 import { createApp } from "../../src/index.js";
+import { Metrics } from "../../src/runtime/metrics.js";
 import type { Services } from "../../src/runtime/services.js";
 import { readSettings } from "../../src/runtime/settings.js";
 import { openStore } from "../../src/store/open-store.js";
@@ -23,15 +26,36 @@ export async function closeProbots(): Promise<void> {
   }));
 }
 
-export async function makeProbot(opts: { now?: Date; dryRun?: boolean } = {}): Promise<{ probot: Probot; services: Services }> {
+/**
+ * The installation directory of handler tests: every installation belongs to
+ * `acme`, the owner of every test repository, so tests of other handlers need
+ * not answer the scope check's lookup. Tests of the scope check pass a real
+ * `InstallationAccountCache` instead.
+ */
+export class AllInstallationsOf implements InstallationAccounts {
+  constructor(private readonly account: InstallationAccount = { id: 1, login: "acme" }) {}
+  async accountOf(): Promise<InstallationAccount> {
+    return this.account;
+  }
+  remember(): void {}
+}
+
+export async function makeProbot(opts: { now?: Date; dryRun?: boolean; installationAccounts?: InstallationAccounts; log?: Logger } = {}): Promise<{ probot: Probot; services: Services }> {
   const store = await openStore({ databaseUrl: null, dataDir: "memory://" });
   const settings = { ...readSettings({}), dryRun: opts.dryRun ?? false };
-  const services: Services = { store, settings, clock: () => opts.now ?? new Date(), background: new Set() };
+  const services: Services = {
+    store,
+    settings,
+    clock: () => opts.now ?? new Date(),
+    background: new Set(),
+    metrics: new Metrics({ defaultMetrics: false }),
+    installationAccounts: opts.installationAccounts ?? new AllInstallationsOf(),
+  };
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
     Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
-    logLevel: (process.env.TEST_LOG_LEVEL as "fatal") ?? "fatal",
+    ...(opts.log ? { log: opts.log } : { logLevel: (process.env.TEST_LOG_LEVEL as "fatal") ?? "fatal" }),
   });
   opened.push(services);
   await probot.load(createApp(services, { http: false }));

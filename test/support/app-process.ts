@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testPrivateKey } from "./keys.js";
 
 export interface AppProcess {
   url: string;
@@ -27,6 +28,11 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The operating contract's variables for the app installed as app 1, talking to a GitHub-compatible `host` over HTTP (the fake GitHub). */
+export function installedAppEnv(host: string, secret: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: secret, GHE_HOST: host, GHE_PROTOCOL: "http", ...extra };
 }
 
 export async function startApp(env: Record<string, string>, opts: { command?: string[]; readyPath?: string; timeoutMs?: number } = {}): Promise<AppProcess> {

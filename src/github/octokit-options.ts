@@ -1,0 +1,119 @@
+/**
+ * The one place that decides how the app talks to GitHub: the octokit class
+ * used by the server (bin/start.ts) and the CLI. It
+ *
+ * - honours primary and secondary rate limits with Probot's throttling plugin,
+ *   retrying a bounded number of times and only when the wait GitHub asks for
+ *   (`retry-after`, or the reset time) is short enough to be worth holding a
+ *   delivery for (Probot's default retries secondary limits forever);
+ * - backs off on 5xx with the retry plugin (quadratic: 1 s, 4 s, 9 s), and
+ *   leaves 403/429 to the throttling plugin so a rate limit is retried once,
+ *   after the wait GitHub asked for, not also by the retry plugin;
+ * - queues content-creating requests under GitHub's 80/min and 500/h per
+ *   installation (`ContentBudget`, per process);
+ * - reports every request (route, status, rate-limit remaining) to an
+ *   observer, which the server backs with Prometheus metrics.
+ */
+import { ProbotOctokit } from "probot";
+import { ContentBudget, isContentRequest } from "./content-budget.js";
+
+type OctokitInstance = InstanceType<typeof ProbotOctokit>;
+/** The octokit class the app uses; a subclass of ProbotOctokit with our defaults. */
+export type AppOctokitClass = typeof ProbotOctokit;
+
+/** What the octokit reports about its requests (Metrics implements it). */
+export interface OctokitObserver {
+  /** Called once per request with its final answer (after any retries); status 0 when no response came. */
+  request(info: { method: string; url: string; status: number; installation: string; headers?: Record<string, string | number | undefined> }): void;
+  /** Called when GitHub answered with a rate limit; `retried` says whether the request is retried. */
+  rateLimited(kind: "primary" | "secondary", retried: boolean): void;
+  /** Called with the number of content requests now waiting for budget, whenever it changes. */
+  contentWaiting(total: number): void;
+}
+
+export interface OctokitPolicy {
+  /** Retries of one request after a rate limit (primary or secondary). Default 2. */
+  rateLimitRetries?: number;
+  /** Longest wait, in seconds, that a rate-limit retry may take; longer waits fail the request (the sweep catches up). Default 300. */
+  maxRateLimitWaitSeconds?: number;
+  /** Retries after a 5xx or a network error. Default 3. */
+  serverErrorRetries?: number;
+  /** Multiplier of the retry plugin's quadratic backoff and of `retry-after`, in ms. Default 1000 (tests make it small). */
+  retryBaseMs?: number;
+  /** The content budget; default: GitHub's limits on the real clock. Shared by every octokit of the class. */
+  budget?: ContentBudget;
+  observer?: OctokitObserver;
+  /** False turns throttling off (only for tests that count requests exactly). Default true. */
+  throttle?: boolean;
+}
+
+/** Statuses the retry plugin must not retry; 429 is added to its defaults because throttling owns it. */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+
+/** Which budget an octokit's requests count against: its installation, or the app / token it authenticates as. */
+function budgetKey(auth: unknown): string {
+  if (auth && typeof auth === "object") {
+    const a = auth as { installationId?: unknown; token?: unknown };
+    if (a.installationId !== undefined && a.installationId !== null) return String(a.installationId);
+    if (typeof a.token === "string") return "token";
+    return "app";
+  }
+  return typeof auth === "string" ? "token" : "app";
+}
+
+export function appOctokit(policy: OctokitPolicy = {}): AppOctokitClass {
+  const rateLimitRetries = policy.rateLimitRetries ?? 2;
+  const maxWait = policy.maxRateLimitWaitSeconds ?? 300;
+  const budget = policy.budget ?? new ContentBudget();
+  const observer = policy.observer;
+  const keys = new Set<string>();
+
+  const onLimit = (kind: "primary" | "secondary") =>
+    (retryAfter: number, options: { method: string; url: string }, octokit: OctokitInstance, retryCount: number): boolean => {
+      const retry = retryCount < rateLimitRetries && retryAfter <= maxWait;
+      observer?.rateLimited(kind, retry);
+      const route = `${options.method} ${options.url}`;
+      octokit.log.warn(
+        retry
+          ? `${kind} rate limit on ${route}: retry ${retryCount + 1} of ${rateLimitRetries} in ${retryAfter} s`
+          : `${kind} rate limit on ${route}: giving up (retry-after ${retryAfter} s, ${retryCount} retries made)`,
+      );
+      return retry;
+    };
+
+  const plugin: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit, options) => {
+    const key = budgetKey(options.auth);
+    keys.add(key);
+    const waitingTotal = () => [...keys].reduce((n, k) => n + budget.waiting(k), 0);
+    octokit.hook.wrap("request", async (request, opts) => {
+      // GraphQL options carry the query at the top level (it becomes the body).
+      if (isContentRequest(opts.method, opts.url, opts)) {
+        const turn = budget.acquire(key);
+        observer?.contentWaiting(waitingTotal());
+        await turn;
+        observer?.contentWaiting(waitingTotal());
+      }
+      try {
+        const response = await request(opts);
+        observer?.request({ method: opts.method, url: opts.url, status: response.status, installation: key, headers: response.headers });
+        return response;
+      } catch (err) {
+        const e = err as { status?: unknown; response?: { headers?: Record<string, string | number | undefined> } };
+        observer?.request({ method: opts.method, url: opts.url, status: typeof e.status === "number" ? e.status : 0, installation: key, headers: e.response?.headers });
+        throw err;
+      }
+    });
+    return {};
+  };
+
+  const base = policy.retryBaseMs ?? 1000;
+  return ProbotOctokit.plugin(plugin).defaults({
+    throttle: {
+      enabled: policy.throttle ?? true,
+      retryAfterBaseValue: base,
+      onRateLimit: onLimit("primary"),
+      onSecondaryRateLimit: onLimit("secondary"),
+    },
+    retry: { enabled: true, retries: policy.serverErrorRetries ?? 3, retryAfterBaseValue: base, doNotRetry: DO_NOT_RETRY },
+  }) as AppOctokitClass;
+}

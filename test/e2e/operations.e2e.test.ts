@@ -1,0 +1,143 @@
+/**
+ * Operating the real server (npm start against the fake GitHub): /metrics
+ * counts deliveries, API requests and the rate-limit budget; every log line of
+ * a delivery carries its id and installation; no secret reaches the logs; a
+ * delivery naming another account's repository is refused; and production
+ * mode refuses to start without a webhook secret.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
+import { testPrivateKey } from "../support/keys.js";
+import { examplePayload, sendWebhook } from "../support/webhooks.js";
+
+const OWNER = "acme";
+const REPO = "widgets";
+const INSTALLATION = 7;
+const SECRET = "ops-e2e-secret";
+
+let fake: FakeGitHub;
+let app: AppProcess;
+
+/** The value of one sample in Prometheus text format, or undefined when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split("\n")) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
+  }
+  return undefined;
+}
+
+async function metrics(): Promise<string> {
+  const res = await fetch(`${app.url}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("text/plain");
+  return res.text();
+}
+
+function comment(body: string, issueNumber: number, owner = OWNER) {
+  return examplePayload("issue_comment", "created", {
+    owner,
+    repo: REPO,
+    installationId: INSTALLATION,
+    sender: "ana",
+    patch: { issue: { number: issueNumber }, comment: { body, user: { login: "ana", id: 4242, type: "User" } } },
+  });
+}
+
+function logLines(): Array<Record<string, unknown>> {
+  return app
+    .output()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+beforeAll(async () => {
+  fake = await startFakeGitHub();
+  fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
+  fake.putFile(OWNER, REPO, ".github/governance.yml", readFileSync("fixtures/governance/spec-example.yml", "utf8"));
+  fake.addIssue(OWNER, REPO, { title: "Help", number: 1, author: "ana" });
+  app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "2s", LOG_LEVEL: "debug" }));
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await fake?.close();
+});
+
+describe("the running server's operations surface", () => {
+  it("counts a handled delivery, its API requests and the rate limit left on /metrics", async () => {
+    const res = await sendWebhook(app.webhookUrl, { secret: SECRET, event: "issue_comment", deliveryId: "ops-1", payload: comment("/stewards help", 1) });
+    expect(res.status).toBe(200);
+    expect(fake.comments(OWNER, REPO, 1)).toHaveLength(1);
+
+    const text = await metrics();
+    expect(sample(text, "stewards_webhook_deliveries_total", { event: "issue_comment", outcome: "handled" })).toBe(1);
+    expect(sample(text, "stewards_github_requests_total", { route: "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", status: "201" })).toBe(1);
+    // The fake counts requests per token as GitHub does: the gauge shows what its last answer said.
+    const comments = fake.requests.filter((r) => r.route === "POST /repos/{owner}/{repo}/issues/{issue_number}/comments");
+    expect(comments).toHaveLength(1);
+    const remaining = sample(text, "stewards_github_rate_limit_remaining", { installation: String(INSTALLATION), resource: "core" });
+    expect(remaining).toBeGreaterThan(4900);
+    expect(remaining).toBeLessThan(5000);
+    expect(sample(text, "stewards_queue_depth")).toBe(0);
+    expect(sample(text, "stewards_queue_oldest_age_seconds")).toBe(0);
+    expect(sample(text, "process_resident_memory_bytes")).toBeGreaterThan(0);
+    fake.assertNoViolations();
+  });
+
+  it("puts the delivery id and installation on every log line of the delivery, octokit's included", () => {
+    const lines = logLines().filter((l) => l.id === "ops-1");
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const line of lines) expect(line).toMatchObject({ installation: INSTALLATION });
+    // Octokit's request log (debug) is made by a logger created before the delivery arrived.
+    expect(lines.some((l) => /^GitHub request: POST \S+\/repos\/acme\/widgets\/issues\/1\/comments - 201$/.test(String(l.msg)))).toBe(true);
+  });
+
+  it("refuses a delivery naming another account's repository, with no request to GitHub", async () => {
+    const before = fake.requests.length;
+    const res = await sendWebhook(app.webhookUrl, { secret: SECRET, event: "issue_comment", deliveryId: "ops-evil", payload: comment("/stewards help", 1, "other-org") });
+    expect(res.status).toBe(200);
+    expect(fake.requests.length).toBe(before);
+    expect(sample(await metrics(), "stewards_webhook_deliveries_total", { event: "issue_comment", outcome: "refused" })).toBe(1);
+    const refusal = logLines().find((l) => l.id === "ops-evil" && l.msg === "delivery refused: it names resources outside its installation");
+    expect(refusal).toMatchObject({ installation: INSTALLATION, reason: `installation ${INSTALLATION} belongs to ${OWNER}, but the payload names other-org` });
+  });
+
+  it("times the periodic sweep", async () => {
+    const count = await eventually(async () => {
+      const n = sample(await metrics(), "stewards_sweep_duration_seconds_count", { outcome: "ok" });
+      return n !== undefined && n >= 1 ? n : undefined;
+    }, "a sweep to finish", 30_000);
+    expect(count).toBeGreaterThanOrEqual(1);
+    fake.assertNoViolations();
+  }, 40_000);
+
+  it("never logs the private key, the webhook secret or an installation token", () => {
+    const out = app.output();
+    const key = testPrivateKey();
+    expect(out).not.toContain(key.split("\n")[1]!);
+    expect(out).not.toContain(SECRET);
+    expect(fake.state.tokens.size).toBeGreaterThan(0);
+    for (const token of fake.state.tokens.keys()) expect(out).not.toContain(token);
+    // Debug logging is on, so the requests were logged — just without their credentials.
+    expect(out).toMatch(/POST \S+\/app\/installations\/7\/access_tokens - 201/);
+  });
+});
+
+describe("production mode", () => {
+  it("refuses to start without WEBHOOK_SECRET, with a clear message and a non-zero exit", () => {
+    // dist/ was built by `npm start` in beforeAll.
+    const run = spawnSync(process.execPath, ["dist/bin/start.js"], {
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", APP_ID: "1", PRIVATE_KEY: testPrivateKey(), PORT: "0", STEWARDS_DATA_DIR: "memory://" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("stewards: WEBHOOK_SECRET must be set when NODE_ENV=production");
+  });
+});
