@@ -15,7 +15,8 @@
  */
 import { readFileSync } from "node:fs";
 import { startFakeGitHub } from "../test/fake-github/server.js";
-import type { FakeGitHub, FakeRequestRecord } from "../test/fake-github/server.js";
+import type { FakeGitHub } from "../test/fake-github/server.js";
+import { isReadRequest } from "../test/fake-github/request-kinds.js";
 import { eventually, startApp } from "../test/support/app-process.js";
 import type { AppProcess } from "../test/support/app-process.js";
 import { testPrivateKey } from "../test/support/keys.js";
@@ -31,15 +32,6 @@ const SECRET = "bench-secret";
 const HISTORY = 300;
 /** Deliveries measured per event. */
 const DELIVERIES = 25;
-
-/** A read is a GET (or HEAD) or a GraphQL query; anything else — a REST write, a mutation, a token exchange — is a write. */
-export function isRead(r: FakeRequestRecord): boolean {
-  if (r.route === "POST /graphql") {
-    const query = (r.body as { query?: unknown } | undefined)?.query;
-    return typeof query === "string" && !/^\s*mutation\b/.test(query);
-  }
-  return r.method === "GET" || r.method === "HEAD";
-}
 
 function countLines(output: string, msg: string): number {
   return output.split("\n").filter((l) => l.includes(`"msg":"${msg}"`)).length;
@@ -110,7 +102,7 @@ async function measureEvent(
   }, `${DELIVERIES} "${ledgerLine}" log lines`);
   if (taken !== DELIVERIES) throw new Error(`expected ${DELIVERIES} ledger updates for ${event}, saw ${taken}`);
   fake.assertNoViolations();
-  const reads = fake.requests.filter(isRead).length;
+  const reads = fake.requests.filter(isReadRequest).length;
   const writes = fake.requests.length - reads;
   return [
     { name: `webhook cost: GitHub API reads per ${label} webhook, ledger warm (${DELIVERIES} deliveries)`, value: round(reads / DELIVERIES, 2), unit: "requests", target: "0" },
