@@ -115,6 +115,16 @@ const createInstallationToken: RestHandler = (ctx) => {
   };
 };
 
+/** GET /app/installations (app JWT): one installation per distinct installation id among the repositories, lowest id first. */
+const listInstallations: RestHandler = (ctx) => {
+  const auth = String(ctx.headers.authorization ?? "");
+  if (!/^bearer\s+\S+/i.test(auth)) return { status: 401, body: { message: "A JSON web token could not be decoded", documentation_url: DOCS } };
+  const byId = new Map<number, FakeRepo>();
+  for (const r of ctx.state.repos.values()) if (!byId.has(r.installationId)) byId.set(r.installationId, r);
+  const installations = [...byId.entries()].sort(([a], [b]) => a - b).map(([id, repo]) => installationJson(ctx.urls, ctx.state, id, repo.owner));
+  return paginate(ctx, installations);
+};
+
 const listInstallationRepos: RestHandler = (ctx) => {
   const repos = [...ctx.state.repos.values()].filter((r) => r.installationId === ctx.installationId);
   return paginate(ctx, repos, (page) => ({ total_count: repos.length, repository_selection: "selected", repositories: page.map((r) => repoJson(ctx.urls, r)) }));
@@ -592,6 +602,7 @@ export const restHandlers: Record<string, RestHandler> = {
   "apps/create-installation-access-token": createInstallationToken,
   "apps/get-repo-installation": withRepo((ctx, repo) => ({ status: 200, body: installationJson(ctx.urls, ctx.state, repo.installationId, repo.owner) })),
   "apps/get-authenticated": (ctx) => ({ status: 200, body: appJson(ctx.urls, ctx.state) }),
+  "apps/list-installations": listInstallations,
   "apps/list-repos-accessible-to-installation": listInstallationRepos,
   "repos/get": withRepo((ctx, repo) => ({ status: 200, body: repoJson(ctx.urls, repo) })),
   "repos/get-content": getContent,
