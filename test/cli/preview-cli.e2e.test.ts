@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { isReadRequest } from "../fake-github/request-kinds.js";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import { seedMemberCandidate } from "../support/seed-candidate.js";
 
 const OWNER = "acme";
 const INSTALLATION = 7;
@@ -49,19 +50,9 @@ beforeAll(async () => {
   fake.addRepo({ owner: OWNER, name: "widgets", installationId: INSTALLATION });
   fake.putFile(OWNER, "widgets", ".github/governance.yml", ladder);
   fake.putFile(OWNER, "widgets", ".github/roster.yml", "members:\n  - login: alice\n    role: maintainer\n    since: 2024-01-15\n");
+  // ana: 6 merged PRs, one `trivial` (not counted): 5 counted meets member's 5; bob reviewed them.
+  seedMemberCandidate(fake, OWNER, "widgets", { author: "ana", reviewer: "bob", firstDaysAgo: 60 });
   const now = Date.now();
-  // ana: 6 merged PRs, one `trivial` (not counted): 5 counted meets member's 5.
-  for (let i = 1; i <= 6; i++) {
-    fake.addMergedPullRequest(OWNER, "widgets", {
-      number: i,
-      author: "ana",
-      mergedAt: new Date(now - (60 - i) * DAY).toISOString(),
-      additions: 10,
-      deletions: 1,
-      labels: i === 6 ? ["trivial"] : [],
-      reviews: [{ author: "bob", state: "APPROVED", submittedAt: new Date(now - (60 - i) * DAY).toISOString() }],
-    });
-  }
   // bob: 2 merged PRs, 3 short of member.
   for (let i = 7; i <= 8; i++) {
     fake.addMergedPullRequest(OWNER, "widgets", { number: i, author: "bob", mergedAt: new Date(now - 10 * DAY).toISOString(), additions: 3, deletions: 0 });
