@@ -13,7 +13,9 @@
  * costs. The count comes from the fake's request log, so a request the app
  * makes cannot go unseen.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startFakeGitHub } from "../test/fake-github/server.js";
 import type { FakeGitHub } from "../test/fake-github/server.js";
 import { isReadRequest } from "../test/fake-github/request-kinds.js";
@@ -114,6 +116,7 @@ async function measureEvent(
 export async function benchWebhookCost(): Promise<Figure[]> {
   const now = new Date();
   const fake = await startFakeGitHub();
+  const dataDir = mkdtempSync(join(tmpdir(), "stewards-bench-webhook-"));
   let app: AppProcess | undefined;
   try {
     fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
@@ -122,7 +125,7 @@ export async function benchWebhookCost(): Promise<Figure[]> {
     seedMergedHistory(fake, { owner: OWNER, repo: REPO, count: HISTORY, now });
 
     app = await startApp(
-      { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: "http", SWEEP_INTERVAL: "1h", LOG_LEVEL: "info" },
+      { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: SECRET, STEWARDS_DATA_DIR: dataDir, GHE_HOST: fake.host, GHE_PROTOCOL: "http", SWEEP_INTERVAL: "1h", LOG_LEVEL: "info" },
       { command: ["node", "dist/bin/start.js"] },
     );
     const installed = examplePayload("installation", "created", {
@@ -144,5 +147,6 @@ export async function benchWebhookCost(): Promise<Figure[]> {
   } finally {
     await app?.stop();
     await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
