@@ -9,22 +9,15 @@
  * `trivial` or by bots, and reviews include own-PR, dismissed and repeated
  * reviews, so every counting rule is exercised.
  *
- * Run alone: `npm run build && node dist/bench/engine.js`.
+ * Run alone: `npm run build && node dist/bench/run.js engine`.
  */
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
 import type { Governance, Roster } from "../src/config/schema.js";
 import { governanceSchema, rosterSchema } from "../src/config/schema.js";
 import type { MergedPullRequest, ReviewState, SubmittedReview } from "../src/ladder/contributions.js";
 import { measureAll, measureOne } from "../src/ladder/measure.js";
 import type { Ledger } from "../src/ladder/standing.js";
-
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-  target?: string;
-}
+import { round, type Figure } from "./figure.js";
 
 const PEOPLE = 5_000;
 const CONTRIBUTIONS = 100_000;
@@ -116,10 +109,8 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
 /** Figures for bench/run.ts: median wall time of measureAll over the synthetic ledger, and resident memory after. */
-export async function benchEngine(): Promise<BenchFigure[]> {
+export async function benchEngine(): Promise<Figure[]> {
   const governance = specGovernance();
   const { ledger, roster, logins } = syntheticLedger();
 
@@ -149,6 +140,3 @@ export async function benchEngine(): Promise<BenchFigure[]> {
   ];
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const f of await benchEngine()) console.log(`${f.name}: ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ""}`);
-}

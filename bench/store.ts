@@ -6,23 +6,16 @@
  * 100,000 contributions. With BENCH_DATABASE_URL set, the same writes and
  * reads are measured on PostgreSQL too.
  *
- * Runnable alone: `node dist/bench/store.js` after `npm run build`.
+ * Runnable alone: `node dist/bench/run.js store` after `npm run build`.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { MergedPullRequest, SubmittedReview } from "../src/ladder/contributions.js";
 import { openEmbeddedStore } from "../src/store/embedded-store.js";
 import { openPostgresStore } from "../src/store/postgres-store.js";
 import type { LedgerStore } from "../src/store/store.js";
-
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  target?: string;
-}
+import type { Figure } from "./figure.js";
 
 const T0 = Date.parse("2022-01-01T00:00:00Z");
 
@@ -93,7 +86,7 @@ async function listHundredThousand(store: LedgerStore, owner: string): Promise<n
   return ms;
 }
 
-export async function benchStore(opts: { databaseUrl?: string } = {}): Promise<Figure[]> {
+export async function benchStore(opts: { databaseUrl?: string } = { databaseUrl: process.env.BENCH_DATABASE_URL || undefined }): Promise<Figure[]> {
   const figures: Figure[] = [];
   const dir = await mkdtemp(join(tmpdir(), "stewards-bench-store-"));
   try {
@@ -133,13 +126,3 @@ export async function benchStore(opts: { databaseUrl?: string } = {}): Promise<F
   return figures;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchStore({ databaseUrl: process.env.BENCH_DATABASE_URL || undefined })
-    .then((figures) => {
-      for (const f of figures) console.log(`${f.name}: ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ""}`);
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
-}

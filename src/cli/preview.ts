@@ -9,7 +9,7 @@ import cliProgress from "cli-progress";
 import { parseRoster } from "../config/parse-roster.js";
 import type { Roster } from "../config/schema.js";
 import { parseDuration } from "../config/duration.js";
-import { readRawFile } from "../github/contents.js";
+import { isStatus, readRawFile } from "../github/contents.js";
 import { backfillRepository } from "../github/history.js";
 import { loadGovernanceWith } from "../github/governance-source.js";
 import { appOctokit } from "../github/octokit-options.js";
@@ -31,13 +31,30 @@ export interface PreviewOptions {
   progress: boolean;
 }
 
-/** Returns the process exit code: 0 ok, 1 no usable ladder, 2 could not reach GitHub. */
+/** Returns the process exit code: 0 ok, 1 nothing to preview (no such repository, no ladder, invalid ladder), 2 could not read GitHub. */
 export async function runPreview(opts: PreviewOptions): Promise<number> {
   // The app's own rate-limit policy (src/github/octokit-options.ts), so a preview of a big repository backs off like the app.
   const Octokit = appOctokit();
   const octokit = new Octokit({ auth: { token: opts.token }, baseUrl: opts.baseUrl });
   const repo = { owner: opts.owner, repo: opts.repo };
   const write = (s = "") => opts.out.write(`${s}\n`);
+
+  // The contents API answers 404 alike for a missing file and a missing (or
+  // unreadable) repository; ask for the repository first so a typo in the
+  // name is not reported as "no ladder".
+  try {
+    await octokit.request("GET /repos/{owner}/{repo}", repo);
+  } catch (err) {
+    if (isStatus(err, 404)) {
+      opts.err.write(`${opts.owner}/${opts.repo} was not found, or GITHUB_TOKEN cannot read it\n`);
+      return 1;
+    }
+    if (isStatus(err, 401)) {
+      opts.err.write("GitHub refused GITHUB_TOKEN (401): check that it is valid and not expired\n");
+      return 2;
+    }
+    throw err;
+  }
 
   const loaded = await loadGovernanceWith(octokit, repo);
   if (loaded.kind === "absent") {

@@ -7,13 +7,13 @@
 import { readFileSync } from "node:fs";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
+import { seedMemberCandidate } from "../support/seed-candidate.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
 const OWNER = "acme";
 const REPO = "widgets";
 const INSTALLATION = 7;
 const SECRET = "e2e-secret";
-const DAY = 86_400_000;
 const ladder = readFileSync("fixtures/governance/spec-example.yml", "utf8");
 
 let fake: FakeGitHub;
@@ -49,19 +49,8 @@ beforeAll(async () => {
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
   fake.putFile(OWNER, REPO, ".github/roster.yml", "members:\n  - login: alice\n    role: maintainer\n    since: 2024-01-15\n");
-  const now = Date.now();
-  // ana: 6 merged PRs, one of them labelled `trivial` (excluded by the ladder's counting rules).
-  for (let i = 1; i <= 6; i++) {
-    fake.addMergedPullRequest(OWNER, REPO, {
-      number: i,
-      author: "ana",
-      mergedAt: new Date(now - (100 - i) * DAY).toISOString(),
-      additions: 10,
-      deletions: 2,
-      labels: i === 6 ? ["trivial"] : [],
-      reviews: [{ author: "alice", state: "APPROVED", submittedAt: new Date(now - (100 - i) * DAY).toISOString() }],
-    });
-  }
+  // ana: 6 merged PRs, one of them labelled `trivial` (excluded by the ladder's counting rules), each approved by alice.
+  seedMemberCandidate(fake, OWNER, REPO, { author: "ana", reviewer: "alice", firstDaysAgo: 100 });
   fake.addIssue(OWNER, REPO, { title: "Where do I stand?", number: 100, author: "ana" });
   app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h" }));
 }, 180_000);

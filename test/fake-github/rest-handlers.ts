@@ -109,15 +109,6 @@ const getInstallation: RestHandler = (ctx) => {
   return repo ? { status: 200, body: installationJson(ctx.urls, ctx.state, installationId, repo.owner) } : notFound();
 };
 
-/** GET /app/installations (app JWT): one installation per distinct installation id, in id order (one page). */
-const listInstallations: RestHandler = (ctx) => {
-  if (!/^bearer\s+\S+/i.test(String(ctx.headers.authorization ?? ""))) return { status: 401, body: { message: "A JSON web token could not be decoded", documentation_url: DOCS } };
-  const firstRepo = new Map<number, FakeRepo>();
-  for (const repo of ctx.state.repos.values()) if (!firstRepo.has(repo.installationId)) firstRepo.set(repo.installationId, repo);
-  const body = [...firstRepo.entries()].sort(([a], [b]) => a - b).map(([id, repo]) => installationJson(ctx.urls, ctx.state, id, repo.owner));
-  return { status: 200, body };
-};
-
 const createInstallationToken: RestHandler = (ctx) => {
   const auth = String(ctx.headers.authorization ?? "");
   if (!/^bearer\s+\S+/i.test(auth)) return { status: 401, body: { message: "A JSON web token could not be decoded", documentation_url: DOCS } };
@@ -130,6 +121,16 @@ const createInstallationToken: RestHandler = (ctx) => {
     status: 201,
     body: { token, expires_at: expires, permissions: { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write" }, repository_selection: "selected" },
   };
+};
+
+/** GET /app/installations (app JWT): one installation per distinct installation id among the repositories, lowest id first. */
+const listInstallations: RestHandler = (ctx) => {
+  const auth = String(ctx.headers.authorization ?? "");
+  if (!/^bearer\s+\S+/i.test(auth)) return { status: 401, body: { message: "A JSON web token could not be decoded", documentation_url: DOCS } };
+  const byId = new Map<number, FakeRepo>();
+  for (const r of ctx.state.repos.values()) if (!byId.has(r.installationId)) byId.set(r.installationId, r);
+  const installations = [...byId.entries()].sort(([a], [b]) => a - b).map(([id, repo]) => installationJson(ctx.urls, ctx.state, id, repo.owner));
+  return paginate(ctx, installations);
 };
 
 const listInstallationRepos: RestHandler = (ctx) => {
@@ -608,9 +609,9 @@ const listPullReviews = withPull((ctx, repo, issue) =>
 export const restHandlers: Record<string, RestHandler> = {
   "apps/create-installation-access-token": createInstallationToken,
   "apps/get-installation": getInstallation,
-  "apps/list-installations": listInstallations,
   "apps/get-repo-installation": withRepo((ctx, repo) => ({ status: 200, body: installationJson(ctx.urls, ctx.state, repo.installationId, repo.owner) })),
   "apps/get-authenticated": (ctx) => ({ status: 200, body: appJson(ctx.urls, ctx.state) }),
+  "apps/list-installations": listInstallations,
   "apps/list-repos-accessible-to-installation": listInstallationRepos,
   "repos/get": withRepo((ctx, repo) => ({ status: 200, body: repoJson(ctx.urls, repo) })),
   "repos/get-content": getContent,

@@ -1,0 +1,120 @@
+/**
+ * The periodic sweep (src/handlers/sweep.ts → syncAll → catchUpRepository)
+ * against the stateful fake GitHub, with requests counted in the fake's log:
+ * the first sweep backfills, a sweep with nothing new reads one page, and a
+ * sweep after missed deliveries reads only the pages that changed — and
+ * brings what changed (new merges, a relabelled old PR) into the ledger.
+ */
+import { readFileSync } from "node:fs";
+import { Probot, ProbotOctokit } from "probot";
+import { mergedPullRequestsQuery } from "../../src/github/graphql-pull-requests.js";
+import { runSweep } from "../../src/handlers/sweep.js";
+import { Metrics } from "../../src/runtime/metrics.js";
+import type { Services } from "../../src/runtime/services.js";
+import { AllInstallationsOf } from "./harness.js";
+import { readSettings } from "../../src/runtime/settings.js";
+import { openStore } from "../../src/store/open-store.js";
+import { isReadRequest } from "../fake-github/request-kinds.js";
+import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import { testPrivateKey } from "../support/keys.js";
+
+const OWNER = "acme";
+const REPO = "widgets";
+const HOUR = 3_600_000;
+const T0 = Date.parse("2026-01-01T00:00:00Z");
+const NOW = new Date("2026-11-21T00:00:00Z");
+
+let fake: FakeGitHub;
+let services: Services;
+let probot: Probot;
+
+function merge(number: number, at: number) {
+  const iso = new Date(at).toISOString();
+  fake.addMergedPullRequest(OWNER, REPO, {
+    number,
+    author: `dev${number % 5}`,
+    mergedAt: iso,
+    additions: 10,
+    deletions: 1,
+    reviews: [{ author: `dev${(number + 1) % 5}`, state: "APPROVED", submittedAt: iso }],
+  });
+}
+
+const graphqlRequests = () => fake.requests.filter((r) => r.route === "POST /graphql");
+const cursors = () => graphqlRequests().map((r) => (r.body as { variables: { cursor: string | null } }).variables.cursor);
+
+beforeAll(async () => {
+  fake = await startFakeGitHub({ now: () => NOW });
+  fake.addRepo({ owner: OWNER, name: REPO, installationId: 7 });
+  fake.putFile(OWNER, REPO, ".github/governance.yml", readFileSync("fixtures/governance/spec-example.yml", "utf8"));
+  // 250 merges, an hour apart: three pages of history.
+  for (let n = 1; n <= 250; n++) merge(n, T0 + n * HOUR);
+  const store = await openStore({ databaseUrl: null, dataDir: "memory://" });
+  services = {
+    store,
+    settings: readSettings({}),
+    clock: () => NOW,
+    background: new Set(),
+    metrics: new Metrics({ defaultMetrics: false }),
+    installationAccounts: new AllInstallationsOf({ id: 7, login: OWNER }),
+  };
+  probot = new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    baseUrl: fake.apiUrl,
+    Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
+    logLevel: "fatal",
+  });
+});
+
+afterAll(async () => {
+  await services?.store.close();
+  await fake?.close();
+});
+
+beforeEach(() => fake.resetLog());
+afterEach(() => fake.assertNoViolations());
+
+describe("the periodic sweep", () => {
+  it("backfills a repository it has never read (3 pages for 250 PRs)", async () => {
+    expect(await runSweep(probot, services)).toEqual({ installations: 1, repositories: 1 });
+    expect(cursors()).toHaveLength(3);
+    expect((await services.store.listPullRequests({ repos: [`${OWNER}/${REPO}`] })).length).toBe(250);
+    expect(await services.store.getSyncState(`${OWNER}/${REPO}`)).toMatchObject({ backfilled: true, updatedThrough: new Date(T0 + 250 * HOUR).toISOString() });
+  });
+
+  it("with nothing new reads one page of history (1 GraphQL request, no writes)", async () => {
+    await runSweep(probot, services);
+    expect(cursors()).toEqual([null]);
+    // The ladder is cached and the installation token too: listing installations and repositories, then one page.
+    expect(fake.requests.map((r) => r.route)).toEqual(["GET /app/installations", "GET /installation/repositories", "POST /graphql"]);
+    expect(fake.requests.every(isReadRequest)).toBe(true);
+    expect(graphqlRequests()[0]!.body).toMatchObject({ query: mergedPullRequestsQuery({ labels: true, paths: false }) });
+  });
+
+  it("after missed deliveries reads only the pages that changed, and brings the changes into the ledger", async () => {
+    // 150 merges whose webhooks never arrived, and an old PR relabelled since the last sync.
+    for (let n = 251; n <= 400; n++) merge(n, T0 + n * HOUR);
+    const old = fake.state.requireRepo(OWNER, REPO).issues.get(5)!;
+    old.labels = ["trivial"];
+    old.updatedAt = new Date(T0 + 500 * HOUR).toISOString();
+
+    await runSweep(probot, services);
+
+    // 151 changed PRs: the first page is all new, the second reaches PRs older than the
+    // last sync and ends the walk; pages 3 and 4 (the 249 unchanged PRs) are never asked for.
+    expect(cursors()).toHaveLength(2);
+    expect(cursors()[0]).toBeNull();
+    expect(fake.requests.every(isReadRequest)).toBe(true);
+    const prs = await services.store.listPullRequests({ repos: [`${OWNER}/${REPO}`] });
+    expect(prs).toHaveLength(400);
+    expect(prs.find((p) => p.number === 5)?.labels).toEqual(["trivial"]);
+    expect(prs.find((p) => p.number === 400)).toMatchObject({ author: "dev0", mergedAt: new Date(T0 + 400 * HOUR).toISOString() });
+    expect(await services.store.getSyncState(`${OWNER}/${REPO}`)).toMatchObject({ updatedThrough: new Date(T0 + 500 * HOUR).toISOString() });
+
+    // And the next sweep is back to one page.
+    fake.resetLog();
+    await runSweep(probot, services);
+    expect(cursors()).toEqual([null]);
+  });
+});
