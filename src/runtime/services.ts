@@ -12,6 +12,7 @@ import { isConfigIssueBody, CONFIG_ISSUE_LABEL } from "../usecases/check-config-
 import type { ConfigIssuePort } from "../usecases/check-config-change.js";
 import type { GovernanceSource } from "../usecases/current-governance.js";
 import { loadGovernanceWith } from "../github/governance-source.js";
+import { readBranchFiles, type BranchSnapshot } from "../github/branch-files.js";
 import type { Settings } from "./settings.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -31,15 +32,19 @@ export interface GitHubPorts {
   /** Runs actions, or logs them as a plan when STEWARDS_DRY_RUN or the ladder's `dry_run` says so. */
   execute(actions: readonly Action[], log: Logger, opts?: { dryRun?: boolean }): Promise<ActionResult[]>;
   graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
+  /** A consistent snapshot of files at a branch head (one GraphQL request). */
+  readBranchFiles(repo: RepoRef, branch: string, paths: readonly string[]): Promise<BranchSnapshot>;
   request(route: string, params: Record<string, unknown>): Promise<{ data: unknown; status: number }>;
 }
 
 export function githubFor(octokit: Octokit, services: Pick<Services, "settings">): GitHubPorts {
   const request = (route: string, params: Record<string, unknown>) =>
     octokit.request(route, params) as Promise<{ data: unknown; status: number }>;
+  const graphql = <T>(query: string, variables: Record<string, unknown>) => octokit.graphql<T>(query, variables);
   return {
     request,
-    graphql: <T>(query: string, variables: Record<string, unknown>) => octokit.graphql<T>(query, variables),
+    graphql,
+    readBranchFiles: (repo, branch, paths) => readBranchFiles({ graphql, request }, repo, branch, paths),
     source: {
       loadGovernance: (repo: RepoRef, ref?: string) => loadGovernanceWith(octokit, repo, ref),
       readFile: (repo: RepoRef, path: string, ref?: string) => readRawFile({ request }, repo, path, ref),
