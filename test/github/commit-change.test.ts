@@ -7,6 +7,7 @@
 import { ProbotOctokit } from "probot";
 import { readBranchFiles, BranchNotFoundError } from "../../src/github/branch-files.js";
 import { executeActions } from "../../src/github/execute-actions.js";
+import type { Logger } from "../../src/github/logger.js";
 import type { Action, RepoRef } from "../../src/plan/actions.js";
 import { commitChange, type ChangePlan, type CommitChangePort } from "../../src/usecases/commit-change.js";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
@@ -15,7 +16,7 @@ const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { 
 const repo: RepoRef = { owner: "acme", repo: "widgets" };
 const LOG = "GOVERNANCE-LOG.md";
 const ROSTER = ".github/roster.yml";
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
 
 let fake: FakeGitHub;
 let octokit: InstanceType<typeof Octokit>;
@@ -107,13 +108,13 @@ describe("commitChange", () => {
       repo,
       branch: "main",
       paths: [ROSTER, LOG],
-      plan: (files, snap) => {
+      plan: (files) => {
         if (!pushed) {
           pushed = true;
           // Someone else lands a decision right after our read.
           fake.putFile("acme", "widgets", LOG, "D-1 bob\n");
         }
-        return plan(files, snap);
+        return plan(files);
       },
       log: silent,
     });
