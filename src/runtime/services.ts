@@ -2,6 +2,8 @@
  * The one place that builds clients: from a Probot octokit it makes the
  * narrow ports the use-cases depend on (STYLE habit 7).
  */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { ProbotOctokit } from "probot";
 import { readRawFile } from "../github/contents.js";
 import { executeActions, type ActionResult } from "../github/execute-actions.js";
@@ -24,6 +26,18 @@ export interface Services {
   clock: () => Date;
   /** Background work started by handlers (backfills); awaited on shutdown and by tests. */
   background: Set<Promise<unknown>>;
+  /** This process, in leases: unique per process (see workerId). */
+  holder?: string;
+  /**
+   * The app's bot login (`<slug>[bot]`), the author of every issue it opens:
+   * markers are trusted only in its issues. Set by createApp from `GET /app`.
+   */
+  appLogin?: () => Promise<string>;
+}
+
+/** A lease holder id unique to this process. */
+export function workerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 }
 
 export interface GitHubPorts {

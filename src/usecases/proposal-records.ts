@@ -1,0 +1,91 @@
+/**
+ * What the app remembers about its proposals, in its own store, so that the
+ * hot paths (a merged PR, a comment on any issue) cost no API request to
+ * answer "is there an open proposal for this person and role?" and "is this
+ * issue one of our proposals?". GitHub stays the record people see: the
+ * issue carries a hidden marker with the same key, and when the store has no
+ * record (a crash between creating the issue and recording it), the app finds
+ * its issue by label and marker before it would open another.
+ */
+
+export type ProposalKind = "promotion" | "nomination";
+
+export interface ProposalRecord {
+  /** "owner/name" as GitHub spells it. */
+  repo: string;
+  login: string;
+  role: string;
+  kind: ProposalKind;
+  issue: number;
+  state: "open" | "closed";
+  /** ISO-8601; the expiry counts from here. */
+  openedAt: string;
+  /** Who nominated (nominations only). */
+  nominatedBy?: string;
+  /** The nominator's reason, as written (escaped when rendered). */
+  reason?: string | null;
+  /** The app's status comment on the issue, updated in place. */
+  statusCommentId?: number;
+  statusBody?: string;
+  /** Set when closed. */
+  closedAt?: string;
+  outcome?: "approved" | "rejected" | "expired" | "withdrawn";
+  decision?: string;
+}
+
+/** The slice of the store the records use. */
+export interface RecordStore {
+  /** Null when absent. */
+  getValue<T>(key: string): Promise<T | null>;
+  setValue<T>(key: string, value: T): Promise<void>;
+  /** See LedgerStore.acquireLease: atomic across replicas; `key` starts with "lease:". */
+  acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(key: string, holder: string): Promise<void>;
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+/** The record of the latest proposal for (repo, login, role). */
+export function proposalKey(repo: string, login: string, role: string): string {
+  return `proposal:${lower(repo)}:${lower(login)}:${role}`;
+}
+
+/** The record of the proposal an issue carries. */
+export function proposalIssueKey(repo: string, issue: number): string {
+  return `proposal-issue:${lower(repo)}#${issue}`;
+}
+
+export async function saveProposal(store: RecordStore, record: ProposalRecord): Promise<void> {
+  // The issue key is written first: a reader that finds the person's key can always follow it to the issue.
+  await store.setValue(proposalIssueKey(record.repo, record.issue), record);
+  await store.setValue(proposalKey(record.repo, record.login, record.role), record);
+}
+
+export function loadProposalByIssue(store: RecordStore, repo: string, issue: number): Promise<ProposalRecord | null> {
+  return store.getValue<ProposalRecord>(proposalIssueKey(repo, issue));
+}
+
+export function loadProposalFor(store: RecordStore, repo: string, login: string, role: string): Promise<ProposalRecord | null> {
+  return store.getValue<ProposalRecord>(proposalKey(repo, login, role));
+}
+
+/**
+ * Runs `fn` holding the lease `lease:<key>` (ttl `ttlMs`), or returns
+ * `{ ran: false }` at once when another worker holds it: that worker is doing
+ * the same work, and the work is idempotent, so waiting would only repeat it.
+ */
+export async function withLease<T>(
+  store: RecordStore,
+  key: string,
+  holder: string,
+  ttlMs: number,
+  fn: () => Promise<T>,
+): Promise<{ ran: true; value: T } | { ran: false }> {
+  const lease = `lease:${key}`;
+  if (!(await store.acquireLease(lease, holder, ttlMs))) return { ran: false };
+  try {
+    return { ran: true, value: await fn() };
+  } finally {
+    await store.releaseLease(lease, holder).catch(() => undefined);
+  }
+}

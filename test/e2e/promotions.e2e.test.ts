@@ -1,0 +1,176 @@
+/**
+ * End to end, the promotion lifecycle a new user sees with the example ladder
+ * (issue 4's "done when"): merged PRs → one promotion issue → two maintainers
+ * react → roster and log updated in one commit, issue closed. The real server
+ * (`npm start`), signed webhooks, and the stateful fake GitHub.
+ */
+import { readFileSync } from "node:fs";
+import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import { eventually, startApp, type AppProcess } from "../support/app-process.js";
+import { testPrivateKey } from "../support/keys.js";
+import { examplePayload, sendWebhook } from "../support/webhooks.js";
+
+const OWNER = "acme";
+const REPO = "widgets";
+const INSTALLATION = 7;
+const SECRET = "e2e-secret";
+const DAY = 86_400_000;
+const ladder = readFileSync("fixtures/governance/spec-example.yml", "utf8");
+const ROSTER = [
+  "# Who holds which role. Maintained by Stewards; change it through a pull request.",
+  "members:",
+  "  - login: alice",
+  "    role: maintainer",
+  "    since: 2024-01-15",
+  "  - login: bob",
+  "    role: maintainer",
+  "    since: 2024-03-01",
+  "",
+].join("\n");
+
+let fake: FakeGitHub;
+let app: AppProcess;
+let delivery = 0;
+
+function send(event: string, payload: unknown, deliveryId = `promo-${++delivery}`) {
+  return sendWebhook(app.webhookUrl, { secret: SECRET, event, deliveryId, payload: payload as Record<string, unknown> });
+}
+
+function mergedPr(number: number, author: string) {
+  return examplePayload("pull_request", "closed", {
+    owner: OWNER,
+    repo: REPO,
+    installationId: INSTALLATION,
+    sender: author,
+    patch: {
+      pull_request: {
+        number,
+        merged: true,
+        merged_at: new Date().toISOString(),
+        additions: 12,
+        deletions: 1,
+        labels: [],
+        user: { login: author, id: 5000 + number, type: "User" },
+      },
+    },
+  });
+}
+
+function comment(body: string, issueNumber: number, sender: string) {
+  return examplePayload("issue_comment", "created", {
+    owner: OWNER,
+    repo: REPO,
+    installationId: INSTALLATION,
+    sender,
+    patch: { issue: { number: issueNumber }, comment: { body, user: { login: sender, id: 9000, type: "User" } } },
+  });
+}
+
+function promotionIssues() {
+  return fake.issues(OWNER, REPO).filter((i) => i.labels.includes("stewards:promotion"));
+}
+
+function headCommit() {
+  const repo = fake.state.requireRepo(OWNER, REPO);
+  return repo.commits.get(fake.state.resolveRef(repo, "main")!)!;
+}
+
+beforeAll(async () => {
+  fake = await startFakeGitHub();
+  fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
+  fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
+  fake.putFile(OWNER, REPO, ".github/roster.yml", ROSTER);
+  const now = Date.now();
+  // ana: 5 merged PRs in the window — the member rung's threshold.
+  for (let i = 1; i <= 5; i++) {
+    fake.addMergedPullRequest(OWNER, REPO, { number: i, author: "ana", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
+  }
+  app = await startApp({
+    APP_ID: "1",
+    PRIVATE_KEY: testPrivateKey(),
+    WEBHOOK_SECRET: SECRET,
+    GHE_HOST: fake.host,
+    GHE_PROTOCOL: "http",
+    SWEEP_INTERVAL: "1h",
+  });
+  const install = examplePayload("installation", "created", {
+    installationId: INSTALLATION,
+    patch: { repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
+  });
+  await send("installation", install);
+  await eventually(() => app.output().includes('"msg":"history backfilled"'), "the backfill to finish", 60_000);
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await fake?.close();
+});
+
+afterEach(() => fake.assertNoViolations());
+
+describe("a promotion from merged PRs to the roster", () => {
+  it("opens exactly one promotion issue however many deliveries arrive", async () => {
+    fake.addMergedPullRequest(OWNER, REPO, { number: 6, author: "ana", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+    const payload = mergedPr(6, "ana");
+    // The same delivery twice, and two other events about the same fact, all at once.
+    await Promise.all([send("pull_request", payload, "pr-6"), send("pull_request", payload, "pr-6"), send("pull_request", payload), send("pull_request", payload)]);
+    const [issue] = await eventually(() => (promotionIssues().length ? promotionIssues() : undefined), "a promotion issue");
+    expect(issue!.title).toMatch(/ana/);
+    expect(issue!.title).toMatch(/member/);
+    expect(issue!.body).toMatch(/merged PRs/);
+    expect(issue!.body).not.toMatch(/(^|[^\u200d])@ana\b/);
+    // Give any straggler a moment; still one.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(promotionIssues()).toHaveLength(1);
+  });
+
+  it("does not count the candidate's, a non-approver's or a bot's 👍, and waits for the quorum", async () => {
+    const issue = promotionIssues()[0]!;
+    fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "ana", content: "+1" });
+    fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "carol", content: "+1" });
+    fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "helper[bot]", content: "+1" });
+    fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "alice", content: "+1" });
+    await send("issue_comment", comment("Nice work!", issue.number, "carol"));
+    await eventually(() => fake.comments(OWNER, REPO, issue.number).some((c) => c.user.login.endsWith("[bot]") && /1 of 2/.test(c.body)), "a tally of 1 of 2");
+    expect(fake.issues(OWNER, REPO).find((i) => i.number === issue.number)!.state).toBe("open");
+    expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")).toBeUndefined();
+  });
+
+  it("applies the promotion once two maintainers approved: roster and log in one commit, issue closed", async () => {
+    const issue = promotionIssues()[0]!;
+    const before = headCommit();
+    fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "bob", content: "+1" });
+    await send("issue_comment", comment("+1 from me too", issue.number, "dave"));
+    await eventually(() => fake.issues(OWNER, REPO).find((i) => i.number === issue.number)!.state === "closed", "the issue to close");
+
+    const roster = fake.file(OWNER, REPO, ".github/roster.yml")!;
+    expect(roster).toContain("# Who holds which role."); // the file's comment survives
+    expect(roster).toMatch(/- login: ana\n\s+role: member\n\s+since: \d{4}-\d{2}-\d{2}\n\s+decision: D-0001/);
+    const log = fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")!;
+    expect(log).toMatch(/^## D-0001 — promotion: ana$/m);
+    expect(log).toMatch(/alice/);
+    expect(log).toMatch(/bob/);
+    expect(log).not.toMatch(/carol/);
+
+    // One commit changed both files, on top of the head the app found.
+    const head = headCommit();
+    expect(head.parents).toEqual([before.sha]);
+    const repo = fake.state.requireRepo(OWNER, REPO);
+    const [oldTree, newTree] = [fake.state.treeOf(repo, before.sha), fake.state.treeOf(repo, head.sha)];
+    const changed = [...newTree.keys()].filter((p) => oldTree.get(p) !== newTree.get(p));
+    expect(changed.sort()).toEqual([".github/roster.yml", "GOVERNANCE-LOG.md"]);
+
+    const outcome = fake.comments(OWNER, REPO, issue.number).filter((c) => c.user.login.endsWith("[bot]")).at(-1)!;
+    expect(outcome.body).toMatch(/D-0001/);
+  });
+
+  it("does nothing more on later events about the closed proposal", async () => {
+    const issue = promotionIssues()[0]!;
+    const commits = fake.state.requireRepo(OWNER, REPO).commits.size;
+    await send("issue_comment", comment("thanks all", issue.number, "ana"));
+    await send("pull_request", mergedPr(6, "ana"));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(fake.state.requireRepo(OWNER, REPO).commits.size).toBe(commits);
+    expect(promotionIssues()).toHaveLength(1);
+  });
+});
