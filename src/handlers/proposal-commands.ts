@@ -8,7 +8,7 @@
  */
 import type { Governance, Roster } from "../config/schema.js";
 import type { Logger } from "../github/logger.js";
-import { isApprover } from "../ladder/tally.js";
+import { approverRoles } from "../ladder/tally.js";
 import type { OkCommand } from "../commands/parse.js";
 import type { RepoRef } from "../plan/actions.js";
 import { codeSpan, userLink } from "../render/escape.js";
@@ -40,13 +40,19 @@ export function isProposalCommand(c: OkCommand): c is ProposalCommand {
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/** Holds a role that may approve (the configured approver roles and those above them), on `roster`. */
+function isApprover(login: string, roster: Roster, governance: Governance): boolean {
+  const roles = new Set(approverRoles(governance));
+  return roster.members.some((m) => same(m.login, login) && roles.has(m.role));
+}
+
 export async function runProposalCommand(cc: CommandContext, command: ProposalCommand): Promise<string | null> {
   const web = cc.services.settings.webUrl;
   if (!cc.rosterValid) return `${codeSpan(cc.governance.roster.path)} is invalid right now, so no role can change until it is fixed.`;
   const ports = proposalPorts(cc.octokit, cc.services, cc.log, cc.repo, cc.governance);
   const now = cc.services.clock();
   const input = { repo: cc.repo, issue: cc.issue, branch: cc.branch, governance: cc.governance, roster: cc.roster, now };
-  const approverRoles = cc.governance.promotion.approvers.map((r) => codeSpan(r)).join(" or ");
+  const approverWords = approverRoles(cc.governance).map((r) => codeSpan(r)).join(" or ");
 
   if (command.name === "reject" || command.name === "withdraw") {
     const record = await loadProposalByIssue(cc.services.store, `${cc.repo.owner}/${cc.repo.repo}`, cc.issue);
@@ -58,7 +64,7 @@ export async function runProposalCommand(cc: CommandContext, command: ProposalCo
     }
     if (same(cc.sender, record.login)) return "A candidate cannot reject their own proposal; use `/withdraw` to withdraw it.";
     if (!isApprover(cc.sender, cc.roster, cc.governance)) {
-      return `Only people holding an approving role (${approverRoles}) can reject a proposal; ${userLink(cc.sender, web)} does not hold one.`;
+      return `Only people holding an approving role (${approverWords}) can reject a proposal; ${userLink(cc.sender, web)} does not hold one.`;
     }
     const out = await closeProposal(ports.decide, input, { outcome: "rejected", decidedBy: `${cc.sender} (/reject)`, reason: command.args.reason });
     return out.kind === "not-applied" ? `The rejection could not be recorded yet: ${out.reason}.` : null;
@@ -66,7 +72,7 @@ export async function runProposalCommand(cc: CommandContext, command: ProposalCo
 
   if (command.name === "nominate") {
     if (!isApprover(cc.sender, cc.roster, cc.governance)) {
-      return `Only people holding an approving role (${approverRoles}) can nominate; ${userLink(cc.sender, web)} does not hold one.`;
+      return `Only people holding an approving role (${approverWords}) can nominate; ${userLink(cc.sender, web)} does not hold one.`;
     }
     const { user, role, reason } = command.args;
     const index = cc.governance.ladder.findIndex((r) => r.role === role);

@@ -12,7 +12,9 @@ import { proposalPorts } from "../runtime/proposal-ports.js";
 import { githubFor, type Octokit, type Services } from "../runtime/services.js";
 import { currentGovernance } from "../usecases/current-governance.js";
 import { reviewProposal } from "../usecases/decide-proposal.js";
-import { openProposal } from "../usecases/propose-promotion.js";
+import { eligibleProposals, openProposal } from "../usecases/propose-promotion.js";
+import { contributionQuery } from "../usecases/reply-ladder.js";
+import { measureAll } from "../ladder/measure.js";
 import { loadProposalByIssue } from "../usecases/proposal-records.js";
 
 /** Measures `logins` and opens a proposal for each one eligible for their next rung. */
@@ -66,4 +68,36 @@ export async function onIssueActivity(services: Services, ctx: IssueActivity): P
   if (payload.sender.type === "Bot") return;
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   await reviewIfProposal(services, ctx.octokit, ctx.log, repo, payload.issue.number, payload.repository.default_branch);
+}
+
+/** New proposals one sweep opens per repository at most; the rest wait for the next sweep (GitHub's content limits, and a readable queue for approvers). */
+export const MAX_NEW_PROPOSALS_PER_SWEEP = 10;
+
+/**
+ * The sweep's part: move every open proposal on (reactions send no webhook;
+ * expiry needs a clock), then propose whoever the numbers now call for.
+ * One request per repository to list open proposals, one per open proposal
+ * for its reactions.
+ */
+export async function sweepProposals(services: Services, octokit: Octokit, log: Logger, repo: RepoRef, branch: string): Promise<void> {
+  const now = services.clock();
+  const gh = githubFor(octokit, services);
+  const current = await currentGovernance({ source: gh.source, kv: services.store, log, now }, repo);
+  if (current.kind !== "ok" || !current.rosterValid) return;
+  const ports = proposalPorts(octokit, services, log, repo, current.governance);
+  for (const issue of await ports.propose.github.findOpenProposals(repo)) {
+    await reviewIfProposal(services, octokit, log, repo, issue.number, branch);
+  }
+  const query = contributionQuery(current.governance, repo);
+  const [pullRequests, reviews] = await Promise.all([services.store.listPullRequests(query), services.store.listReviews(query)]);
+  const eligible = eligibleProposals(measureAll({ pullRequests, reviews }, current.governance, current.roster, now));
+  let opened = 0;
+  for (const { standing, role } of eligible) {
+    if (opened >= MAX_NEW_PROPOSALS_PER_SWEEP) {
+      log.info({ waiting: eligible.length - opened }, "more people are eligible; the next sweep proposes them");
+      break;
+    }
+    const out = await openProposal(ports.propose, { repo, standing, role, kind: "promotion", governance: current.governance, roster: current.roster, now });
+    if (out.kind === "opened") opened++;
+  }
 }

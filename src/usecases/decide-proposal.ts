@@ -26,7 +26,7 @@ import { tallyReactions, type Tally } from "../ladder/tally.js";
 import { appendEntries } from "../log/append-entries.js";
 import type { DecisionDraft, DecisionKind } from "../log/decision-entry.js";
 import type { Action, RepoRef } from "../plan/actions.js";
-import { grantRole } from "../plan/roster-edit.js";
+import { applyRosterChange } from "../plan/roster-edit.js";
 import { renderOutcomeComment, renderStatusComment } from "../render/promotion-issue.js";
 import { commitChange, type CommitChangePort, type ChangePlan } from "./commit-change.js";
 import { fullName } from "./propose-promotion.js";
@@ -154,22 +154,22 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
         subject: record.login,
         role: { from: parsed.roster.members.find((m) => m.login.toLowerCase() === record.login.toLowerCase())?.role ?? null, to: record.role },
         evidence,
-        approvers: tally.approvals,
-        objectors: tally.objections,
+        approvers: tally.approvals.map((v) => v.login),
+        objectors: tally.objections.map((v) => v.login),
         reason: record.reason ?? null,
         link: { label: `${record.repo}#${record.issue}`, url: issueUrl(deps.webUrl, input.repo, record.issue) },
-        decidedBy: `quorum of ${tally.quorum} (${tally.approvals.join(", ")})`,
+        decidedBy: `quorum of ${tally.quorum} (${tally.approvals.map((v) => v.login).join(", ")})`,
         key,
       };
       const log = appendEntries(files.get(gov.log.path) ?? null, [draft], { webUrl: deps.webUrl });
       const id = log.entries[0]?.id ?? "";
       if (log.appended === 0) return { kind: "already-done", result: { id, tally } };
-      const edit = grantRole(rosterText, { login: record.login, role: record.role, since: today(input.now), decision: id }, gov);
-      if (!edit.ok) return { kind: "refused", reason: edit.error };
+      const edit = applyRosterChange(rosterText, { kind: "grant", login: record.login, role: record.role, since: today(input.now), decision: id }, gov);
+      if (!edit.ok) return { kind: "refused", reason: edit.error.message };
       return {
         kind: "commit",
         files: { [gov.roster.path]: edit.text, [gov.log.path]: log.text },
-        message: `${id}: promote ${record.login} to ${record.role}\n\nApproved on ${record.repo}#${record.issue} by ${tally.approvals.join(", ")}.`,
+        message: `${id}: promote ${record.login} to ${record.role}\n\nApproved on ${record.repo}#${record.issue} by ${tally.approvals.map((v) => v.login).join(", ")}.`,
         result: { id, tally },
       };
     },
@@ -180,7 +180,8 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
     return { kind: "not-applied", reason };
   }
   const { id, tally } = committed.result;
-  if (committed.kind === "committed" && !committed.dryRun) await deps.onRosterChanged?.(input.repo);
+  // Also after `already-done` (a retry whose commit had landed): the cached roster may predate it.
+  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo);
   await finish(deps, input, record, "approved", id, renderOutcomeComment({ outcome: "approved", decision: id, role: record.role, login: record.login, tally, reason: null, webUrl: deps.webUrl }));
   return { kind: "decided", outcome: "approved", decision: id };
 }
@@ -200,8 +201,8 @@ async function close(deps: DecideDeps, input: DecideInput, record: ProposalRecor
         subject: record.login,
         role: null,
         evidence: [],
-        approvers: tally?.approvals ?? [],
-        objectors: tally?.objections ?? [],
+        approvers: (tally?.approvals ?? []).map((v) => v.login),
+        objectors: (tally?.objections ?? []).map((v) => v.login),
         reason: closing.reason,
         link: { label: `${record.repo}#${record.issue}`, url: issueUrl(deps.webUrl, input.repo, record.issue) },
         decidedBy: closing.decidedBy,
