@@ -15,6 +15,8 @@ export interface IssueReaction {
   type: string;
   /** GitHub's reaction content: "+1", "-1", "laugh", … */
   content: string;
+  /** When it was added (ISO-8601): approvals given before expiry still count on a late sweep. */
+  createdAt?: string;
 }
 
 const PER_PAGE = 100;
@@ -36,8 +38,8 @@ export async function listIssueReactions(client: ReadClient, repo: RepoRef, issu
       per_page: PER_PAGE,
       page,
     });
-    const list = res.data as Array<{ content: string; user: { login: string; type: string } | null }>;
-    for (const r of list) if (r.user) out.push({ login: r.user.login, type: r.user.type, content: r.content });
+    const list = res.data as Array<{ content: string; created_at?: string; user: { login: string; type: string } | null }>;
+    for (const r of list) if (r.user) out.push({ login: r.user.login, type: r.user.type, content: r.content, ...(r.created_at ? { createdAt: r.created_at } : {}) });
     if (list.length < PER_PAGE) break;
   }
   return out;

@@ -99,10 +99,10 @@ export async function reviewProposal(deps: DecideDeps, input: DecideInput): Prom
     if (fresh.state === "closed") return { kind: "closed-already" };
     const reactions = await deps.github.listReactions(input.repo, input.issue);
     const tally = tallyReactions({ reactions, roster: input.roster, governance: input.governance, candidate: fresh.login });
-    const state = proposalState({ openedAt: fresh.openedAt, governance: input.governance, now: input.now, tally });
-    if (state.state === "expired") return close(deps, input, fresh, { outcome: "expired", decidedBy: "expiry (no quorum in time)", reason: null }, tally);
-    if (state.state === "approved") return promote(deps, input, fresh, reactions);
-    await upsertStatus(deps, input, fresh, renderStatusComment({ tally, governance: input.governance, expiresAt: state.expiresAt, webUrl: deps.webUrl }));
+    const state = proposalState({ candidate: fresh.login, role: fresh.role, openedAt: fresh.openedAt, expiresAfter: input.governance.promotion.expires_after }, tally, input.now);
+    if (state.status === "expired") return close(deps, input, fresh, { outcome: "expired", decidedBy: "expiry (no quorum in time)", reason: null }, tally);
+    if (state.status === "approved") return promote(deps, input, fresh, reactions);
+    await upsertStatus(deps, input, fresh, renderStatusComment({ tally, state, governance: input.governance, webUrl: deps.webUrl }));
     return { kind: "pending", tally };
   });
   return leased.ran ? leased.value : { kind: "busy" };
