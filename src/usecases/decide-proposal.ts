@@ -78,6 +78,8 @@ export interface Closing {
 }
 
 const LEASE_MS = 120_000;
+/** How long a review or a command waits for another worker busy with the same proposal. */
+const WAIT_MS = 15_000;
 
 const KIND_OF: Record<Closing["outcome"], DecisionKind> = { rejected: "rejection", withdrawn: "withdrawal", expired: "expiry" };
 
@@ -104,7 +106,7 @@ export async function reviewProposal(deps: DecideDeps, input: DecideInput): Prom
     if (state.status === "approved") return promote(deps, input, fresh, reactions);
     await upsertStatus(deps, input, fresh, renderStatusComment({ tally, state, governance: input.governance, webUrl: deps.webUrl }));
     return { kind: "pending", tally };
-  });
+  }, { waitMs: WAIT_MS });
   return leased.ran ? leased.value : { kind: "busy" };
 }
 
@@ -113,8 +115,16 @@ export async function closeProposal(deps: DecideDeps, input: DecideInput, closin
   const record = await loadProposalByIssue(deps.store, fullName(input.repo), input.issue);
   if (!record) return { kind: "not-a-proposal" };
   if (record.state === "closed") return { kind: "closed-already" };
-  const leased = await withLease(deps.store, proposalKey(record.repo, record.login, record.role), deps.holder, LEASE_MS, () =>
-    close(deps, input, record, closing, null),
+  const leased = await withLease(
+    deps.store,
+    proposalKey(record.repo, record.login, record.role),
+    deps.holder,
+    LEASE_MS,
+    async (): Promise<DecideOutcome> => {
+      const fresh = (await loadProposalByIssue(deps.store, record.repo, record.issue)) ?? record;
+      return fresh.state === "closed" ? { kind: "closed-already" } : close(deps, input, fresh, closing, null);
+    },
+    { waitMs: WAIT_MS },
   );
   return leased.ran ? leased.value : { kind: "busy" };
 }

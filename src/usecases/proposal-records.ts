@@ -70,9 +70,11 @@ export function loadProposalFor(store: RecordStore, repo: string, login: string,
 }
 
 /**
- * Runs `fn` holding the lease `lease:<key>` (ttl `ttlMs`), or returns
- * `{ ran: false }` at once when another worker holds it: that worker is doing
- * the same work, and the work is idempotent, so waiting would only repeat it.
+ * Runs `fn` holding the lease `lease:<key>` (ttl `ttlMs`). When another
+ * worker holds it: with no `waitMs`, returns `{ ran: false }` at once (that
+ * worker is doing the same idempotent work — opening the same issue); with
+ * `waitMs`, polls for the lease that long first (re-reading a proposal: the
+ * other worker may have read the reactions before the one that triggered us).
  */
 export async function withLease<T>(
   store: RecordStore,
@@ -80,9 +82,14 @@ export async function withLease<T>(
   holder: string,
   ttlMs: number,
   fn: () => Promise<T>,
+  opts: { waitMs?: number; pollMs?: number } = {},
 ): Promise<{ ran: true; value: T } | { ran: false }> {
   const lease = `lease:${key}`;
-  if (!(await store.acquireLease(lease, holder, ttlMs))) return { ran: false };
+  const deadline = Date.now() + (opts.waitMs ?? 0);
+  while (!(await store.acquireLease(lease, holder, ttlMs))) {
+    if (Date.now() >= deadline) return { ran: false };
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
+  }
   try {
     return { ran: true, value: await fn() };
   } finally {
