@@ -11,7 +11,7 @@
  */
 import type { DecisionDraft, DecisionEntry } from "./decision-entry.js";
 import { decisionNumber, formatDecisionId } from "./decision-entry.js";
-import { nextDecisionId, parseLog } from "./parse-log.js";
+import { nextDecisionIdAfter, parseLog } from "./parse-log.js";
 import type { RenderEntryOptions } from "./render-entry.js";
 import { renderEntry } from "./render-entry.js";
 
@@ -46,10 +46,12 @@ export interface AppendResult {
  */
 export function appendEntries(existing: string | null, drafts: readonly DecisionDraft[], opts: RenderEntryOptions = {}): AppendResult {
   const old = existing ?? "";
+  const parsed = old.trim() === "" ? [] : parseLog(old);
   const logged = new Map<string, string>();
-  for (const e of old.trim() === "" ? [] : parseLog(old)) if (e.key !== undefined && !logged.has(e.key)) logged.set(e.key, e.id);
+  for (const e of parsed) if (e.key !== undefined && !logged.has(e.key)) logged.set(e.key, e.id);
 
-  let next = decisionNumber(nextDecisionId(old)) ?? 1;
+  // From the entries already parsed, so a long log is read once.
+  let next = decisionNumber(nextDecisionIdAfter(parsed)) ?? 1;
   const entries: DecisionEntry[] = [];
   const sections: string[] = [];
   for (const draft of drafts) {

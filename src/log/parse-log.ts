@@ -70,7 +70,12 @@ export function parseLog(text: string): ParsedEntry[] {
  * left alone: the next id is always above every id written.
  */
 export function nextDecisionId(text: string | null): string {
-  const highest = text === null ? 0 : Math.max(0, ...parseLog(text).map((e) => decisionNumber(e.id) ?? 0));
+  return nextDecisionIdAfter(text === null ? [] : parseLog(text));
+}
+
+/** The id after the highest of `entries` (`D-0001` for none): nextDecisionId for a log already parsed. */
+export function nextDecisionIdAfter(entries: readonly { id: string }[]): string {
+  const highest = entries.reduce((max, e) => Math.max(max, decisionNumber(e.id) ?? 0), 0);
   return formatDecisionId(highest + 1);
 }
 

@@ -4,6 +4,9 @@ import type { DecisionDraft, DecisionEntry } from "../../src/log/decision-entry.
 import { decisionNumber, formatDecisionId, isDecisionDate } from "../../src/log/decision-entry.js";
 import { nextDecisionId, parseLog } from "../../src/log/parse-log.js";
 import { renderEntry } from "../../src/log/render-entry.js";
+import { evidenceRows } from "../../src/log/evidence-rows.js";
+import { measureOne } from "../../src/ladder/measure.js";
+import { NOW, pr, roster, smallLadder } from "../ladder/builders.js";
 
 const ZWJ = "\u200D";
 
@@ -289,5 +292,23 @@ describe("appendEntries", () => {
 
   it("returns the text unchanged for no drafts", () => {
     expect(appendEntries(HAND_WRITTEN, [])).toEqual({ text: HAND_WRITTEN, entries: [], appended: 0 });
+  });
+});
+
+describe("evidenceRows", () => {
+  it("puts the engine's rung into the log's words, with links but none for time in role", () => {
+    const gov = smallLadder();
+    const s = measureOne("ana", { pullRequests: [pr("ana", 1, { number: 5 }), pr("ana", 2, { number: 6 })], reviews: [] }, gov, roster([["ana", "reviewer", 30]]), NOW);
+    const rows = evidenceRows(s.rungs[2]!, s, 1);
+    expect(rows).toEqual([
+      { criterion: "PRs of others reviewed in the last 365 days", threshold: "3", measured: "0", met: false, links: [] },
+      { criterion: "time as reviewer", threshold: "20 days", measured: "30 days", met: true, links: [] },
+    ]);
+    expect(evidenceRows(s.rungs[0]!, s, 1)).toEqual([
+      { criterion: "merged PRs in the last 30 days", threshold: "2", measured: "2", met: true, links: [{ label: "acme/widgets#5", url: "https://github.com/acme/widgets/pull/5" }] },
+    ]);
+    // Rendered and read back, the rows survive.
+    const entry = promotion({ evidence: rows });
+    expect(parseLog(renderEntry(entry))[0]?.evidence).toEqual(rows);
   });
 });
