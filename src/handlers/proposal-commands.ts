@@ -59,14 +59,14 @@ export async function runProposalCommand(cc: CommandContext, command: ProposalCo
     if (!record || record.state !== "open") return `This issue is not an open proposal, so there is nothing to ${command.name === "reject" ? "reject" : "withdraw"} here.`;
     if (command.name === "withdraw") {
       if (!same(cc.sender, record.login)) return `Only the candidate, ${userLink(record.login, web)}, can withdraw this proposal.`;
-      const out = await closeProposal(ports.decide, input, { outcome: "withdrawn", decidedBy: `${record.login} (/withdraw)`, reason: null });
+      const out = await closeProposal(ports.decide, input, { outcome: "withdrawn", by: record.login, decidedBy: `${record.login} (/withdraw)`, reason: null });
       return out.kind === "not-applied" ? `The withdrawal could not be recorded yet: ${out.reason}.` : null;
     }
     if (same(cc.sender, record.login)) return "A candidate cannot reject their own proposal; use `/withdraw` to withdraw it.";
     if (!isApprover(cc.sender, cc.roster, cc.governance)) {
       return `Only people holding an approving role (${approverWords}) can reject a proposal; ${userLink(cc.sender, web)} does not hold one.`;
     }
-    const out = await closeProposal(ports.decide, input, { outcome: "rejected", decidedBy: `${cc.sender} (/reject)`, reason: command.args.reason });
+    const out = await closeProposal(ports.decide, input, { outcome: "rejected", by: cc.sender, decidedBy: `${cc.sender} (/reject)`, reason: command.args.reason });
     return out.kind === "not-applied" ? `The rejection could not be recorded yet: ${out.reason}.` : null;
   }
 

@@ -10,10 +10,9 @@ import type { Logger } from "../github/logger.js";
 import { measureOne } from "../ladder/measure.js";
 import type { Standing } from "../ladder/standing.js";
 import type { RepoRef } from "../plan/actions.js";
-import { PROMOTION_LABEL } from "../render/promotion-issue.js";
 import { invalidateGovernance } from "../usecases/current-governance.js";
 import type { DecideDeps } from "../usecases/decide-proposal.js";
-import type { ProposeDeps } from "../usecases/propose-promotion.js";
+import { PROMOTION_LABEL, PROMOTION_MARKER, type ProposeDeps } from "../usecases/propose-promotion.js";
 import { contributionQuery } from "../usecases/reply-ladder.js";
 import { githubFor, workerId, type Octokit, type Services } from "./services.js";
 
@@ -38,7 +37,7 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
   };
   const findOpenProposals = async (r: RepoRef) => {
     const appLogin = services.appLogin ? await services.appLogin() : "";
-    return findOpenMarkedIssues(gh, r, { label: PROMOTION_LABEL, kind: "promotion", appLogin });
+    return findOpenMarkedIssues(gh, r, { label: PROMOTION_LABEL, kind: PROMOTION_MARKER, appLogin });
   };
   return {
     measure,

@@ -19,7 +19,7 @@ import type { Governance, Roster } from "../config/schema.js";
 import type { ActionResult } from "../github/execute-actions.js";
 import type { IssueReaction } from "../github/issue-reads.js";
 import type { Logger } from "../github/logger.js";
-import { proposalState } from "../ladder/proposal-state.js";
+import { proposalExpiresAt, proposalState } from "../ladder/proposal-state.js";
 import type { Standing } from "../ladder/standing.js";
 import { evidenceRows } from "../log/evidence-rows.js";
 import { tallyReactions, type Tally } from "../ladder/tally.js";
@@ -27,7 +27,7 @@ import { appendEntries } from "../log/append-entries.js";
 import type { DecisionDraft, DecisionKind } from "../log/decision-entry.js";
 import type { Action, RepoRef } from "../plan/actions.js";
 import { applyRosterChange } from "../plan/roster-edit.js";
-import { renderOutcomeComment, renderStatusComment } from "../render/promotion-issue.js";
+import { renderOutcomeComment, renderStatusComment, type Outcome } from "../render/promotion-comments.js";
 import { commitChange, type CommitChangePort, type ChangePlan } from "./commit-change.js";
 import { fullName } from "./propose-promotion.js";
 import { loadProposalByIssue, proposalKey, saveProposal, withLease, type ProposalRecord, type RecordStore } from "./proposal-records.js";
@@ -72,6 +72,8 @@ export type DecideOutcome =
 /** A closing that is not a promotion: rejected, withdrawn or expired. */
 export interface Closing {
   outcome: "rejected" | "withdrawn" | "expired";
+  /** Who closed it (the approver who rejected, the candidate who withdrew); null for expiry. */
+  by: string | null;
   /** Who decided, in words, e.g. "bob (/reject)". */
   decidedBy: string;
   reason: string | null;
@@ -102,9 +104,9 @@ export async function reviewProposal(deps: DecideDeps, input: DecideInput): Prom
     const reactions = await deps.github.listReactions(input.repo, input.issue);
     const tally = tallyReactions({ reactions, roster: input.roster, governance: input.governance, candidate: fresh.login });
     const state = proposalState({ candidate: fresh.login, role: fresh.role, openedAt: fresh.openedAt, expiresAfter: input.governance.promotion.expires_after }, tally, input.now);
-    if (state.status === "expired") return close(deps, input, fresh, { outcome: "expired", decidedBy: "expiry (no quorum in time)", reason: null }, tally);
+    if (state.status === "expired") return close(deps, input, fresh, { outcome: "expired", by: null, decidedBy: "expiry (no decision in time)", reason: null }, tally);
     if (state.status === "approved") return promote(deps, input, fresh, reactions);
-    await upsertStatus(deps, input, fresh, renderStatusComment({ tally, state, governance: input.governance, webUrl: deps.webUrl }));
+    await upsertStatus(deps, input, fresh, renderStatusComment(tally, { candidate: fresh.login, role: fresh.role, webUrl: deps.webUrl }));
     return { kind: "pending", tally };
   }, { waitMs: WAIT_MS });
   return leased.ran ? leased.value : { kind: "busy" };
@@ -192,7 +194,8 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
   const { id, tally } = committed.result;
   // Also after `already-done` (a retry whose commit had landed): the cached roster may predate it.
   if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo);
-  await finish(deps, input, record, "approved", id, renderOutcomeComment({ outcome: "approved", decision: id, role: record.role, login: record.login, tally, reason: null, webUrl: deps.webUrl }));
+  const outcome: Outcome = { kind: "approved", decisionId: id, approvals: tally.approvals, via: "reaction" };
+  await finish(deps, input, record, "approved", id, renderOutcomeComment(outcome, refOf(deps, input, record)));
   return { kind: "decided", outcome: "approved", decision: id };
 }
 
@@ -229,14 +232,14 @@ async function close(deps: DecideDeps, input: DecideInput, record: ProposalRecor
     return { kind: "not-applied", reason };
   }
   const id = committed.result;
-  await finish(
-    deps,
-    input,
-    record,
-    closing.outcome,
-    id,
-    renderOutcomeComment({ outcome: closing.outcome, decision: id, role: record.role, login: record.login, tally, reason: closing.reason, webUrl: deps.webUrl }),
-  );
+  const expiresAt = proposalExpiresAt(record.openedAt, gov.promotion.expires_after);
+  const outcome: Outcome =
+    closing.outcome === "rejected"
+      ? { kind: "rejected", decisionId: id, by: closing.by ?? "", reason: closing.reason ?? "" }
+      : closing.outcome === "withdrawn"
+        ? { kind: "withdrawn", decisionId: id, by: closing.by ?? record.login }
+        : { kind: "expired", decisionId: id, expiresAt, approvals: tally?.approvals.length ?? 0, quorum: tally?.quorum ?? gov.promotion.quorum };
+  await finish(deps, input, record, closing.outcome, id, renderOutcomeComment(outcome, refOf(deps, input, record)));
   return { kind: "decided", outcome: closing.outcome, decision: id };
 }
 
@@ -251,4 +254,13 @@ async function finish(deps: DecideDeps, input: DecideInput, record: ProposalReco
   if (results.some((r) => r.dryRun)) return;
   await saveProposal(deps.store, { ...record, state: "closed", closedAt: input.now.toISOString(), outcome, decision });
   deps.log.info({ repo: record.repo, issue: record.issue, login: record.login, role: record.role, outcome, decision }, "proposal decided");
+}
+
+function refOf(deps: DecideDeps, input: DecideInput, record: ProposalRecord) {
+  return {
+    candidate: record.login,
+    role: record.role,
+    webUrl: deps.webUrl,
+    logUrl: `${deps.webUrl}/${input.repo.owner}/${input.repo.repo}/blob/${input.branch}/${input.governance.log.path}`,
+  };
 }

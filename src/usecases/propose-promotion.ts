@@ -22,7 +22,9 @@ import type { MarkedIssue } from "../github/issue-reads.js";
 import type { Logger } from "../github/logger.js";
 import type { Standing } from "../ladder/standing.js";
 import type { Action, RepoRef } from "../plan/actions.js";
-import { PROMOTION_LABEL, renderPromotionIssue } from "../render/promotion-issue.js";
+import { proposalExpiresAt } from "../ladder/proposal-state.js";
+import { eligibleApprovers } from "../ladder/tally.js";
+import { PROMOTION_MARKER, promotionIssueTitle, renderPromotionIssue } from "../render/promotion-issue.js";
 import { loadProposalFor, proposalKey, saveProposal, withLease, type ProposalKind, type ProposalRecord, type RecordStore } from "./proposal-records.js";
 
 export interface ProposeGitHub {
@@ -62,6 +64,10 @@ export type ProposeOutcome =
 
 const LEASE_MS = 60_000;
 
+/** The label of promotion issues (SPEC "Proposing"); GitHub creates it on first use. */
+export const PROMOTION_LABEL = "stewards:promotion";
+export { PROMOTION_MARKER };
+
 export function fullName(repo: RepoRef): string {
   return `${repo.owner}/${repo.repo}`;
 }
@@ -93,12 +99,13 @@ export async function openProposal(deps: ProposeDeps, req: ProposalRequest): Pro
       deps.log.info({ repo, login, role: req.role, issue: onGitHub.number }, "found the open proposal on GitHub; recorded it");
       return { kind: "exists", issue: onGitHub.number };
     }
-    const { title, body } = renderPromotionIssue({
+    const title = promotionIssueTitle(login, req.role, req.kind === "nomination");
+    const body = renderPromotionIssue({
       standing: req.standing,
       role: req.role,
       governance: req.governance,
-      roster: req.roster,
-      now: req.now,
+      approvers: eligibleApprovers(req.roster, req.governance, login),
+      expiresAt: proposalExpiresAt(req.now.toISOString(), req.governance.promotion.expires_after),
       webUrl: deps.webUrl,
       ...(req.kind === "nomination" ? { nomination: { by: req.nominatedBy ?? "", reason: req.reason ?? null } } : {}),
     });

@@ -24,7 +24,9 @@ import { loadProposalByIssue } from "../../src/usecases/proposal-records.js";
 import { stepDown } from "../../src/usecases/step-down.js";
 import { pr } from "../ladder/builders.js";
 
-const repo: RepoRef = { owner: "acme", repo: "widgets" };
+/** A fresh repository per test, so one store (PGlite takes seconds to start) serves the file. */
+let repo: RepoRef = { owner: "acme", repo: "widgets" };
+let repoCount = 0;
 const NOW = new Date("2026-11-20T12:00:00Z");
 const DAY = 86_400_000;
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
@@ -127,12 +129,15 @@ class MemoryGitHub {
 let store: LedgerStore;
 let gh: MemoryGitHub;
 
-beforeEach(async () => {
+beforeAll(async () => {
   store = await openEmbeddedStore({ dataDir: MEMORY });
+});
+afterAll(() => store.close());
+beforeEach(() => {
+  repo = { owner: "acme", repo: `widgets-${++repoCount}` };
   gh = new MemoryGitHub();
   gh.files.set(".github/roster.yml", ROSTER_TEXT);
 });
-afterEach(() => store.close());
 
 function standingOf(login: string, prs = 3): Standing {
   const ledger = { pullRequests: Array.from({ length: prs }, (_, i) => pr(login, 10 + i, { mergedAt: new Date(NOW.getTime() - (10 + i) * DAY).toISOString() })), reviews: [] };
@@ -175,7 +180,7 @@ describe("opening a proposal", () => {
   it("finds its own issue on GitHub when the store lost the record (a crash after creating)", async () => {
     const issue = await propose();
     // Forget the store's records, as after a crash between the issue and the record.
-    await store.setValue(`proposal:acme/widgets:ana:member`, null);
+    await store.setValue(`proposal:acme/${repo.repo}:ana:member`, null);
     const out = await openProposal(proposeDeps(), { repo, standing: standingOf("ana"), role: "member", kind: "promotion", governance, roster, now: NOW });
     expect(out).toEqual({ kind: "exists", issue });
     expect(gh.actions.filter((a) => a.kind === "issue.create")).toHaveLength(1);
@@ -219,7 +224,7 @@ describe("deciding", () => {
     expect(entry).toMatchObject({ id: "D-0001", kind: "promotion", subject: "ana", approvers: ["alice", "bob"] });
     expect(entry!.evidence.length).toBeGreaterThan(0);
     expect(gh.issues.get(issue)).toMatchObject({ state: "closed", reason: "completed" });
-    expect((await loadProposalByIssue(store, "acme/widgets", issue))?.state).toBe("closed");
+    expect((await loadProposalByIssue(store, `acme/${repo.repo}`, issue))?.state).toBe("closed");
     // A later event changes nothing.
     const writes = gh.actions.length;
     expect((await reviewProposal(decideDeps(), decideInput(issue))).kind).toBe("closed-already");
@@ -276,7 +281,7 @@ describe("deciding", () => {
 
   it("rejects with the reason in the log, escaped", async () => {
     const issue = await propose();
-    const out = await closeProposal(decideDeps(), decideInput(issue), { outcome: "rejected", decidedBy: "bob (/reject)", reason: "not yet, @ana — see\n## D-9999 — fake" });
+    const out = await closeProposal(decideDeps(), decideInput(issue), { outcome: "rejected", by: "bob", decidedBy: "bob (/reject)", reason: "not yet, @ana — see\n## D-9999 — fake" });
     expect(out).toMatchObject({ kind: "decided", outcome: "rejected", decision: "D-0001" });
     const log = gh.files.get("GOVERNANCE-LOG.md")!;
     expect(parseLog(log).map((e) => e.id)).toEqual(["D-0001"]);
@@ -288,7 +293,7 @@ describe("deciding", () => {
 
   it("withdraws", async () => {
     const issue = await propose();
-    const out = await closeProposal(decideDeps(), decideInput(issue), { outcome: "withdrawn", decidedBy: "ana (/withdraw)", reason: null });
+    const out = await closeProposal(decideDeps(), decideInput(issue), { outcome: "withdrawn", by: "ana", decidedBy: "ana (/withdraw)", reason: null });
     expect(out).toMatchObject({ kind: "decided", outcome: "withdrawn" });
     expect(parseLog(gh.files.get("GOVERNANCE-LOG.md")!)[0]).toMatchObject({ kind: "withdrawal" });
   });
@@ -303,7 +308,7 @@ describe("deciding", () => {
     expect(gh.commits).toEqual([]);
     expect(gh.issues.get(issue)!.state).toBe("open");
     expect(gh.actions.slice(before).map((a) => a.kind)).toEqual(["commit.files", "comment.create", "issue.close"]);
-    expect((await loadProposalByIssue(store, "acme/widgets", issue))?.state).toBe("open");
+    expect((await loadProposalByIssue(store, `acme/${repo.repo}`, issue))?.state).toBe("open");
   });
 });
 
