@@ -76,6 +76,8 @@ export function loadProposalFor(store: RecordStore, repo: string, login: string,
  * `waitMs`, polls for the lease that long first (re-reading a proposal: the
  * other worker may have read the reactions before the one that triggered us).
  */
+let leaseCalls = 0;
+
 export async function withLease<T>(
   store: RecordStore,
   key: string,
@@ -85,6 +87,8 @@ export async function withLease<T>(
   opts: { waitMs?: number; pollMs?: number } = {},
 ): Promise<{ ran: true; value: T } | { ran: false }> {
   const lease = `lease:${key}`;
+  // Unique per call: a lease is re-entrant for its holder, and two tasks of one process must exclude each other too.
+  holder = `${holder}#${++leaseCalls}`;
   const deadline = Date.now() + (opts.waitMs ?? 0);
   while (!(await store.acquireLease(lease, holder, ttlMs))) {
     if (Date.now() >= deadline) return { ran: false };

@@ -75,7 +75,7 @@ it("reads, decides and logs its plan, and writes nothing to GitHub", async () =>
       repo: REPO,
       installationId: INSTALLATION,
       sender: "ana",
-      patch: { pull_request: { number: 6, merged: true, merged_at: new Date().toISOString(), additions: 5, deletions: 0, labels: [], user: { login: "ana", id: 77, type: "User" } } },
+      patch: { pull_request: { number: 6, merged: true, merged_at: new Date().toISOString(), additions: 5, deletions: 0, labels: [], user: { login: "ana", id: 77, type: "User" } }, repository: { default_branch: "main" } },
     }),
   );
   await eventually(() => /dry run: would open issue on acme\/gadgets: \\?"[^"]*ana/.test(app.output()), "the planned promotion issue in the log");
@@ -86,7 +86,7 @@ it("reads, decides and logs its plan, and writes nothing to GitHub", async () =>
       repo: REPO,
       installationId: INSTALLATION,
       sender: "ana",
-      patch: { issue: { number: 50 }, comment: { body: "/ladder", user: { login: "ana", id: 77, type: "User" } } },
+      patch: { issue: { number: 50 }, comment: { body: "/ladder", user: { login: "ana", id: 77, type: "User" } }, repository: { default_branch: "main" } },
     }),
   );
   await eventually(() => app.output().includes("dry run: would comment on acme/gadgets#50"), "the planned /ladder reply in the log");

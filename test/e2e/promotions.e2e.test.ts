@@ -4,7 +4,7 @@
  * react → roster and log updated in one commit, issue closed. The real server
  * (`npm start`), signed webhooks, and the stateful fake GitHub.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
 import { eventually, startApp, type AppProcess } from "../support/app-process.js";
 import { testPrivateKey } from "../support/keys.js";
@@ -52,6 +52,7 @@ function mergedPr(number: number, author: string) {
         labels: [],
         user: { login: author, id: 5000 + number, type: "User" },
       },
+      repository: { default_branch: "main" },
     },
   });
 }
@@ -62,7 +63,7 @@ function comment(body: string, issueNumber: number, sender: string) {
     repo: REPO,
     installationId: INSTALLATION,
     sender,
-    patch: { issue: { number: issueNumber }, comment: { body, user: { login: sender, id: 9000, type: "User" } } },
+    patch: { issue: { number: issueNumber }, comment: { body, user: { login: sender, id: 9000, type: "User" } }, repository: { default_branch: "main" } },
   });
 }
 
@@ -102,6 +103,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  if (process.env.E2E_DEBUG) writeFileSync("/tmp/promo-app.log", app.output());
   await app?.stop();
   await fake?.close();
 });
@@ -118,7 +120,9 @@ describe("a promotion from merged PRs to the roster", () => {
     expect(issue!.title).toMatch(/ana/);
     expect(issue!.title).toMatch(/member/);
     expect(issue!.body).toMatch(/merged PRs/);
-    expect(issue!.body).not.toMatch(/(^|[^\u200d])@ana\b/);
+    // The candidate is mentioned once, so they know; approvers are linked, never pinged.
+    expect(issue!.body.match(/(^|[^\u200d\w])@ana\b/g)).toHaveLength(1);
+    expect(issue!.body).not.toMatch(/(^|[^\u200d\w])@(alice|bob)\b/);
     // Give any straggler a moment; still one.
     await new Promise((r) => setTimeout(r, 1500));
     expect(promotionIssues()).toHaveLength(1);
