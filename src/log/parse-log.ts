@@ -189,7 +189,7 @@ function people(value: string): string[] {
   const v = value.trim();
   if (v === "" || v === NOTHING || /^none\.?$/i.test(v)) return [];
   const links = parseLinks(v);
-  const words = links.length > 0 ? links.map((l) => l.label) : unescapeInline(v).split(/\s*(?:,|\band\b)\s*/);
+  const words = links.length > 0 ? links.map((l) => l.label) : unescapeInline(v).split(/\s*,\s*|\s+and\s+/);
   return words.map((w) => w.replace(/[\u200B-\u200D\u2060]/g, "").replace(/^@/, "").trim()).filter((w) => w !== "");
 }
 

@@ -83,7 +83,7 @@ export function renderOutcomeComment(outcome: Outcome, opts: OutcomeOptions): st
   let text: string;
   switch (outcome.kind) {
     case "approved": {
-      const how = outcome.via === "pull_request" ? "by merging the roster pull request" : `${outcome.approvals.length} ${outcome.approvals.length === 1 ? "approval" : "approvals"}`;
+      const how = outcome.via === "pull_request" ? "by merging the roster pull request" : `with ${outcome.approvals.length} ${outcome.approvals.length === 1 ? "approval" : "approvals"}`;
       const who = outcome.approvals.length > 0 ? ` (${outcome.approvals.map((v) => link(v.login)).join(", ")})` : "";
       text = `✅ **Approved** ${how}${who}: ${link(opts.candidate)} now holds ${role}, and the roster is updated. ${logged}`;
       break;

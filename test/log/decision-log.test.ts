@@ -171,7 +171,7 @@ const HAND_WRITTEN = [
   "## D-0001 — promotion: alice",
   "",
   "Date: 2024-01-15",
-  "Approvers: @bob, @carol",
+  "Approvers: @bob, @carol and @x-and-y",
   "Role: none -> maintainer",
   "Issue: [#3](https://github.com/acme/widgets/issues/3)",
   "",
@@ -198,7 +198,7 @@ describe("parseLog on a hand-written log", () => {
     ]);
     expect(entries[0]).toMatchObject({
       date: "2024-01-15",
-      approvers: ["bob", "carol"],
+      approvers: ["bob", "carol", "x-and-y"],
       role: { from: null, to: "maintainer" },
       link: { label: "#3", url: "https://github.com/acme/widgets/issues/3" },
       reason: null,

@@ -172,7 +172,7 @@ describe("renderOutcomeComment", () => {
     [
       "approved",
       { kind: "approved" as const, decisionId: "D-0007", approvals: [{ login: "mia", role: "maintainer" }, { login: "mo", role: "maintainer" }], via: "reaction" as const },
-      "✅ **Approved** 2 approvals ([mia](https://github.com/mia), [mo](https://github.com/mo)): [Ana](https://github.com/Ana) now holds **reviewer**, and the roster is updated. Recorded as [D-0007](https://github.com/acme/widgets/blob/main/GOVERNANCE-LOG.md) in the governance log.",
+      "✅ **Approved** with 2 approvals ([mia](https://github.com/mia), [mo](https://github.com/mo)): [Ana](https://github.com/Ana) now holds **reviewer**, and the roster is updated. Recorded as [D-0007](https://github.com/acme/widgets/blob/main/GOVERNANCE-LOG.md) in the governance log.",
     ],
     [
       "approved by merge",
