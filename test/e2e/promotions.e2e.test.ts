@@ -121,7 +121,7 @@ describe("a promotion from merged PRs to the roster", () => {
     expect(issue!.title).toMatch(/member/);
     expect(issue!.body).toMatch(/merged PRs/);
     // The candidate is mentioned once, so they know; approvers are linked, never pinged.
-    expect(issue!.body.match(/(^|[^\u200d\w])@ana\b/g) ?? []).toHaveLength(1);
+    expect((issue!.body ?? "").match(/(^|[^\u200d\w])@ana\b/g) ?? []).toHaveLength(1);
     expect(issue!.body).not.toMatch(/(^|[^\u200d\w])@(alice|bob)\b/);
     // Give any straggler a moment; still one.
     await new Promise((r) => setTimeout(r, 1500));
