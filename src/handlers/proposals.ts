@@ -12,13 +12,28 @@ import { proposalPorts } from "../runtime/proposal-ports.js";
 import { githubFor, type Octokit, type Services } from "../runtime/services.js";
 import { currentGovernance } from "../usecases/current-governance.js";
 import { reviewProposal } from "../usecases/decide-proposal.js";
-import { eligibleProposals, openProposal } from "../usecases/propose-promotion.js";
+import { eligibleProposals, openProposal, type ProposeOutcome } from "../usecases/propose-promotion.js";
 import { contributionQuery } from "../usecases/reply-ladder.js";
 import { measureAll } from "../ladder/measure.js";
-import { loadProposalByIssue } from "../usecases/proposal-records.js";
+import { loadProposalByIssue, loadProposalFor } from "../usecases/proposal-records.js";
+import type { Roster } from "../config/schema.js";
+import { progressBetween } from "../ladder/progress.js";
+import { renderProgressComment } from "../render/progress-comment.js";
 
-/** Measures `logins` and opens a proposal for each one eligible for their next rung. */
-export async function proposeEligible(services: Services, octokit: Octokit, log: Logger, repo: RepoRef, logins: readonly string[]): Promise<void> {
+/**
+ * Measures `logins` and opens a proposal for each one eligible for their next
+ * rung. With `mergedPr` (the PR whose merge triggered this, by its author),
+ * and `promotion.announce_progress`, also comments once on that PR when its
+ * author reached a new standing (eligible, or one requirement away).
+ */
+export async function proposeEligible(
+  services: Services,
+  octokit: Octokit,
+  log: Logger,
+  repo: RepoRef,
+  logins: readonly string[],
+  mergedPr?: { number: number; author: string },
+): Promise<void> {
   const now = services.clock();
   const gh = githubFor(octokit, services);
   const current = await currentGovernance({ source: gh.source, kv: services.store, log, now }, repo);
@@ -28,6 +43,7 @@ export async function proposeEligible(services: Services, octokit: Octokit, log:
     return;
   }
   const ports = proposalPorts(octokit, services, log, repo, current.governance);
+  const outcomes = new Map<string, ProposeOutcome>();
   for (const login of new Set(logins.map((l) => l.toLowerCase()))) {
     const standing = await ports.measure(login, current.roster);
     if (!standing.eligibleFor) continue;
@@ -40,8 +56,34 @@ export async function proposeEligible(services: Services, octokit: Octokit, log:
       roster: current.roster,
       now,
     });
+    outcomes.set(login, outcome);
     log.debug({ login, role: standing.eligibleFor, outcome: outcome.kind }, "proposal check");
   }
+  // A concurrent delivery is opening the proposal: it announces, with the link.
+  if (mergedPr && current.governance.promotion.announce_progress && outcomes.get(mergedPr.author.toLowerCase())?.kind !== "busy") {
+    await announceProgress(services, ports, log, repo, current.roster, mergedPr);
+  }
+}
+
+async function announceProgress(
+  services: Services,
+  ports: ReturnType<typeof proposalPorts>,
+  log: Logger,
+  repo: RepoRef,
+  roster: Roster,
+  pr: { number: number; author: string },
+): Promise<void> {
+  const fullName = `${repo.owner}/${repo.repo}`;
+  const [before, after] = await Promise.all([ports.measure(pr.author, roster, { repo: fullName, number: pr.number }), ports.measure(pr.author, roster)]);
+  const progress = progressBetween(before, after);
+  if (!progress) return;
+  // Never more than one progress comment per PR, however often its merge is delivered.
+  if (!(await services.store.claimDelivery(`progress:${fullName.toLowerCase()}#${pr.number}`))) return;
+  const record = progress.kind === "eligible" ? await loadProposalFor(services.store, fullName, progress.login, progress.role) : null;
+  const proposalUrl = record?.state === "open" ? `${services.settings.webUrl}/${fullName}/issues/${record.issue}` : undefined;
+  const body = renderProgressComment(progress, { webUrl: services.settings.webUrl, ...(proposalUrl ? { proposalUrl } : {}) });
+  await ports.propose.github.execute([{ kind: "comment.create", repo, issueNumber: pr.number, body }], log);
+  log.info({ pr: pr.number, login: progress.login, step: progress.kind, role: progress.role }, "progress announced");
 }
 
 /** Re-reads a proposal issue's reactions and moves it on; nothing for other issues. */

@@ -21,8 +21,8 @@ const fallbackHolder = workerId();
 export interface ProposalPorts {
   propose: ProposeDeps;
   decide: DecideDeps;
-  /** The standing of one person from the ledger. */
-  measure(login: string, roster: Roster): Promise<Standing>;
+  /** The standing of one person from the ledger; `without` leaves one PR out (the standing before it merged). */
+  measure(login: string, roster: Roster, without?: { repo: string; number: number }): Promise<Standing>;
 }
 
 export function proposalPorts(octokit: Octokit, services: Services, log: Logger, repo: RepoRef, governance: Governance): ProposalPorts {
@@ -30,9 +30,10 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
   const dryRun = governance.dry_run === true;
   const execute: ProposeDeps["github"]["execute"] = (actions, l) => gh.execute(actions, l, { dryRun });
   const holder = services.holder ?? fallbackHolder;
-  const measure = async (login: string, roster: Roster): Promise<Standing> => {
+  const measure = async (login: string, roster: Roster, without?: { repo: string; number: number }): Promise<Standing> => {
     const query = contributionQuery(governance, repo, [login]);
-    const [pullRequests, reviews] = await Promise.all([services.store.listPullRequests(query), services.store.listReviews(query)]);
+    const [all, reviews] = await Promise.all([services.store.listPullRequests(query), services.store.listReviews(query)]);
+    const pullRequests = without ? all.filter((p) => !(p.number === without.number && p.repo.toLowerCase() === without.repo.toLowerCase())) : all;
     return measureOne(login, { pullRequests, reviews }, governance, roster, services.clock());
   };
   const findOpenProposals = async (r: RepoRef) => {

@@ -82,8 +82,8 @@ beforeAll(async () => {
   fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
   fake.putFile(OWNER, REPO, ".github/roster.yml", ROSTER);
   const now = Date.now();
-  // ana: 5 merged PRs in the window — the member rung's threshold.
-  for (let i = 1; i <= 5; i++) {
+  // ana: 4 merged PRs in the window; the member rung needs 5, which the first test's merge brings.
+  for (let i = 1; i <= 4; i++) {
     fake.addMergedPullRequest(OWNER, REPO, { number: i, author: "ana", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
   }
   app = await startApp({
@@ -110,12 +110,24 @@ afterAll(async () => {
 
 afterEach(() => fake.assertNoViolations());
 
+function botReplies(issue: number) {
+  return fake.comments(OWNER, REPO, issue).filter((c) => c.user.login.endsWith("[bot]"));
+}
+
+/** Sends a comment and waits for one more reply from the app on that issue. */
+async function ask(body: string, issue: number, sender: string): Promise<string> {
+  const before = botReplies(issue).length;
+  await send("issue_comment", comment(body, issue, sender));
+  const reply = await eventually(() => botReplies(issue)[before], `a reply to ${JSON.stringify(body)}`);
+  return reply.body;
+}
+
 describe("a promotion from merged PRs to the roster", () => {
   it("opens exactly one promotion issue however many deliveries arrive", async () => {
-    fake.addMergedPullRequest(OWNER, REPO, { number: 6, author: "ana", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
-    const payload = mergedPr(6, "ana");
-    // The same delivery twice, and two other events about the same fact, all at once.
-    await Promise.all([send("pull_request", payload, "pr-6"), send("pull_request", payload, "pr-6"), send("pull_request", payload), send("pull_request", payload)]);
+    fake.addMergedPullRequest(OWNER, REPO, { number: 5, author: "ana", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+    const payload = mergedPr(5, "ana");
+    // The same delivery twice, and two other deliveries of the same fact, all at once.
+    await Promise.all([send("pull_request", payload, "pr-5"), send("pull_request", payload, "pr-5"), send("pull_request", payload), send("pull_request", payload)]);
     const [issue] = await eventually(() => (promotionIssues().length ? promotionIssues() : undefined), "a promotion issue");
     expect(issue!.title).toMatch(/ana/);
     expect(issue!.title).toMatch(/member/);
@@ -123,9 +135,14 @@ describe("a promotion from merged PRs to the roster", () => {
     // The candidate is mentioned once, so they know; approvers are linked, never pinged.
     expect((issue!.body ?? "").match(/(^|[^\u200d\w])@ana\b/g) ?? []).toHaveLength(1);
     expect(issue!.body).not.toMatch(/(^|[^\u200d\w])@(alice|bob)\b/);
-    // Give any straggler a moment; still one.
+    // One progress comment on the PR that made ana eligible, linking the proposal.
+    const progress = await eventually(() => botReplies(5).at(0), "a progress comment on #5");
+    expect(progress.body).toMatch(/meets every requirement for \*\*member\*\*/);
+    expect(progress.body).toContain(`/issues/${issue!.number}`);
+    // Give any straggler a moment; still one issue and one progress comment.
     await new Promise((r) => setTimeout(r, 1500));
     expect(promotionIssues()).toHaveLength(1);
+    expect(botReplies(5)).toHaveLength(1);
   });
 
   it("does not count the candidate's, a non-approver's or a bot's 👍, and waits for the quorum", async () => {
@@ -172,9 +189,53 @@ describe("a promotion from merged PRs to the roster", () => {
     const issue = promotionIssues()[0]!;
     const commits = fake.state.requireRepo(OWNER, REPO).commits.size;
     await send("issue_comment", comment("thanks all", issue.number, "ana"));
-    await send("pull_request", mergedPr(6, "ana"));
+    fake.addMergedPullRequest(OWNER, REPO, { number: 60, author: "ana", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+    await send("pull_request", mergedPr(60, "ana"));
     await new Promise((r) => setTimeout(r, 1500));
+    expect(botReplies(60)).toEqual([]);
     expect(fake.state.requireRepo(OWNER, REPO).commits.size).toBe(commits);
     expect(promotionIssues()).toHaveLength(1);
+  });
+});
+
+describe("commands on proposals", () => {
+  let nomination = 0;
+
+  it("lets only approvers nominate, and opens a nomination showing unmet requirements", async () => {
+    fake.addIssue(OWNER, REPO, { title: "Ben's docs", number: 200, author: "ben" });
+    expect(await ask("/nominate @ben member Wrote the whole tutorial", 200, "carol")).toMatch(/Only people holding an approving role/);
+    expect(await ask("/nominate @ben wizard", 200, "alice")).toMatch(/no role `wizard`/);
+    const reply = await ask("/nominate @ben member Wrote the whole tutorial", 200, "alice");
+    const m = /#(\d+)/.exec(reply);
+    expect(m).not.toBeNull();
+    nomination = Number(m![1]);
+    const issue = fake.issues(OWNER, REPO).find((i) => i.number === nomination)!;
+    expect(issue.labels).toContain("stewards:promotion");
+    expect(issue.body).toMatch(/Wrote the whole tutorial/);
+    expect(issue.body).toMatch(/❌/);
+  });
+
+  it("refuses /reject from the candidate and without a reason, and rejects with one", async () => {
+    expect(await ask("/reject I changed my mind", nomination, "ben")).toMatch(/cannot reject their own/);
+    expect(await ask("/reject", nomination, "bob")).toMatch(/reason/i);
+    const commits = fake.state.requireRepo(OWNER, REPO).commits.size;
+    await send("issue_comment", comment("/reject Let's wait for a few merged PRs, @ben", nomination, "bob"));
+    await eventually(() => fake.issues(OWNER, REPO).find((i) => i.number === nomination)!.state === "closed", "the nomination to close");
+    expect(fake.state.requireRepo(OWNER, REPO).commits.size).toBe(commits + 1);
+    const log = fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")!;
+    expect(log).toMatch(/^## D-0002 — rejection: ben$/m);
+    expect(log).toMatch(/Let's wait for a few merged PRs/);
+    expect(log).not.toMatch(/(^|[^\u200d\w])@ben/);
+    expect(fake.file(OWNER, REPO, ".github/roster.yml")).not.toMatch(/login: ben/);
+    expect(await ask("/withdraw", nomination, "ben")).toMatch(/not an open proposal/);
+  });
+
+  it("lets a holder step down at once, and refuses someone who holds no role", async () => {
+    fake.addIssue(OWNER, REPO, { title: "Stepping back", number: 300, author: "bob" });
+    expect(await ask("/step-down", 300, "zed")).toMatch(/Nothing changed/);
+    const reply = await ask("/step-down maintainer", 300, "bob");
+    expect(reply).toMatch(/D-0003/);
+    expect(fake.file(OWNER, REPO, ".github/roster.yml")).toMatch(/login: bob\n\s+role: reviewer/);
+    expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")).toMatch(/^## D-0003 — step-down: bob$/m);
   });
 });
