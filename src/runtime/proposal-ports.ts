@@ -10,7 +10,7 @@ import type { Logger } from "../github/logger.js";
 import { measureOne } from "../ladder/measure.js";
 import type { Standing } from "../ladder/standing.js";
 import type { RepoRef } from "../plan/actions.js";
-import { invalidateGovernance } from "../usecases/current-governance.js";
+import { replaceCachedRoster } from "../usecases/current-governance.js";
 import type { DecideDeps } from "../usecases/decide-proposal.js";
 import { PROMOTION_LABEL, PROMOTION_MARKER, type ProposeDeps } from "../usecases/propose-promotion.js";
 import { contributionQuery } from "../usecases/reply-ladder.js";
@@ -50,7 +50,7 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
       holder,
       webUrl: services.settings.webUrl,
       measure,
-      onRosterChanged: (r) => invalidateGovernance(services.store, r),
+      onRosterChanged: (r, roster) => replaceCachedRoster(services.store, r, roster),
     },
   };
 }

@@ -46,8 +46,8 @@ export interface DecideDeps {
   webUrl: string;
   /** The person's standing now, for the log's evidence (the ledger is read by the caller's port). */
   measure: (login: string, roster: Roster) => Promise<Standing>;
-  /** Called after a commit changed the roster (cache invalidation, access sync). */
-  onRosterChanged?: (repo: RepoRef) => Promise<void>;
+  /** Called after a commit changed the roster, with the roster now on the branch (cache, access sync). */
+  onRosterChanged?: (repo: RepoRef, roster: Roster) => Promise<void>;
 }
 
 export interface DecideInput {
@@ -153,7 +153,7 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
     branch: input.branch,
     paths: [gov.roster.path, gov.log.path],
     log: deps.log,
-    plan: (files): ChangePlan<{ id: string; tally: Tally }> => {
+    plan: (files): ChangePlan<{ id: string; tally: Tally; roster: Roster }> => {
       const rosterText = files.get(gov.roster.path) ?? null;
       const parsed = parseRoster(rosterText ?? "members: []\n", gov);
       if (!parsed.ok) return { kind: "refused", reason: `${gov.roster.path} on ${input.branch} is invalid; fix it and the promotion will be applied` };
@@ -175,14 +175,14 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
       };
       const log = appendEntries(files.get(gov.log.path) ?? null, [draft], { webUrl: deps.webUrl });
       const id = log.entries[0]?.id ?? "";
-      if (log.appended === 0) return { kind: "already-done", result: { id, tally } };
+      if (log.appended === 0) return { kind: "already-done", result: { id, tally, roster: parsed.roster } };
       const edit = applyRosterChange(rosterText, { kind: "grant", login: record.login, role: record.role, since: today(input.now), decision: id }, gov);
       if (!edit.ok) return { kind: "refused", reason: edit.error.message };
       return {
         kind: "commit",
         files: { [gov.roster.path]: edit.text, [gov.log.path]: log.text },
         message: `${id}: promote ${record.login} to ${record.role}\n\nApproved on ${record.repo}#${record.issue} by ${tally.approvals.map((v) => v.login).join(", ")}.`,
-        result: { id, tally },
+        result: { id, tally, roster: edit.roster },
       };
     },
   });
@@ -191,9 +191,9 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
     deps.log.warn({ issue: record.issue, reason }, "promotion not applied");
     return { kind: "not-applied", reason };
   }
-  const { id, tally } = committed.result;
+  const { id, tally, roster } = committed.result;
   // Also after `already-done` (a retry whose commit had landed): the cached roster may predate it.
-  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo);
+  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster);
   const outcome: Outcome = { kind: "approved", decisionId: id, approvals: tally.approvals, via: "reaction" };
   await finish(deps, input, record, "approved", id, renderOutcomeComment(outcome, refOf(deps, input, record)));
   return { kind: "decided", outcome: "approved", decision: id };

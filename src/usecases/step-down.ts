@@ -43,7 +43,7 @@ export async function stepDown(deps: Pick<DecideDeps, "github" | "log" | "webUrl
     branch: input.branch,
     paths: [gov.roster.path, gov.log.path],
     log: deps.log,
-    plan: (files): ChangePlan<{ id: string; from: string | null; to: string | null }> => {
+    plan: (files): ChangePlan<{ id: string; from: string | null; to: string | null; roster: Roster | null }> => {
       const rosterText = files.get(gov.roster.path) ?? null;
       const logText = files.get(gov.log.path) ?? null;
       // Dry-run the roster change first (with a placeholder id) so a refusal writes no log entry.
@@ -64,21 +64,21 @@ export async function stepDown(deps: Pick<DecideDeps, "github" | "log" | "webUrl
       };
       const log = appendEntries(logText, [draft], { webUrl: deps.webUrl });
       const id = log.entries[0]?.id ?? "";
-      if (log.appended === 0) return { kind: "already-done", result: { id, from: probe.from, to: probe.to } };
+      if (log.appended === 0) return { kind: "already-done", result: { id, from: probe.from, to: probe.to, roster: null } };
       const edit = applyRosterChange(rosterText, { kind: "step-down", login: input.login, role: input.role, since: day, decision: id }, gov);
       if (!edit.ok) return { kind: "refused", reason: edit.error.message };
       return {
         kind: "commit",
         files: { [gov.roster.path]: edit.text, [gov.log.path]: log.text },
         message: `${id}: ${input.login} steps down from ${edit.from ?? "their role"}${edit.to ? ` to ${edit.to}` : " (emeritus)"}`,
-        result: { id, from: edit.from, to: edit.to },
+        result: { id, from: edit.from, to: edit.to, roster: edit.roster },
       };
     },
   });
   if (out.kind === "refused") return { reply: `Nothing changed: ${out.reason}.`, decision: null };
   if (out.kind === "gave-up") return { reply: "Nothing changed yet: the default branch kept moving while I wrote the change. Please try again in a minute.", decision: null };
-  if (!(out.kind === "committed" && out.dryRun)) await deps.onRosterChanged?.(input.repo);
-  const { id, from, to } = out.result;
+  const { id, from, to, roster } = out.result;
+  if (!(out.kind === "committed" && out.dryRun) && roster) await deps.onRosterChanged?.(input.repo, roster);
   const now = to ? `now ${codeSpan(to)}` : "now emeritus";
   const dry = out.kind === "committed" && out.dryRun ? "Dry run — nothing was written. " : "";
   return { reply: `${dry}Done: you stepped down from ${codeSpan(from ?? "your role")} and are ${now}. Logged as ${id} in ${codeSpan(gov.log.path)}. Thank you for your work.`, decision: id };

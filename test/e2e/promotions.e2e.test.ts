@@ -93,6 +93,7 @@ beforeAll(async () => {
     GHE_HOST: fake.host,
     GHE_PROTOCOL: "http",
     SWEEP_INTERVAL: "1h",
+    ...(process.env.E2E_DEBUG ? { LOG_LEVEL: "debug" } : {}),
   });
   const install = examplePayload("installation", "created", {
     installationId: INSTALLATION,
