@@ -194,6 +194,28 @@ describe("a promotion from merged PRs to the roster", () => {
     await send("pull_request", mergedPr(60, "ana"));
     await new Promise((r) => setTimeout(r, 1500));
     expect(botReplies(60)).toEqual([]);
+    // GitHub's push event for the app's own commit of roster and log: no check run, no re-read.
+    const runs = fake.checkRuns(OWNER, REPO).length;
+    const head = headCommit().sha;
+    await send(
+      "push",
+      examplePayload("push", undefined, {
+        owner: OWNER,
+        repo: REPO,
+        installationId: INSTALLATION,
+        sender: "stewards[bot]",
+        patch: {
+          ref: "refs/heads/main",
+          after: head,
+          deleted: false,
+          sender: { login: "stewards[bot]", type: "Bot" },
+          repository: { default_branch: "main" },
+          commits: [{ id: head, added: [], removed: [], modified: [".github/roster.yml", "GOVERNANCE-LOG.md"] }],
+        },
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(fake.checkRuns(OWNER, REPO)).toHaveLength(runs);
     expect(fake.state.requireRepo(OWNER, REPO).commits.size).toBe(commits);
     expect(promotionIssues()).toHaveLength(1);
   });
