@@ -138,7 +138,7 @@ export const registry: Registry = [
     whoText: "approvers",
     summary: "Reject an open proposal; the reason goes into the decision log.",
     examples: [{ text: "/reject needs more review experience outside the parser", explanation: "reject this proposal" }],
-    available: false,
+    available: true,
   }),
   declare({
     name: "withdraw",
@@ -148,7 +148,7 @@ export const registry: Registry = [
     whoText: "the candidate",
     summary: "Withdraw your own proposal.",
     examples: [{ text: "/withdraw", explanation: "withdraw this proposal about you" }],
-    available: false,
+    available: true,
   }),
   declare({
     name: "uphold",
@@ -182,7 +182,7 @@ export const registry: Registry = [
     whoText: "approvers",
     summary: "Propose someone for a role the numbers have not picked up yet; the usual approval rules apply.",
     examples: [{ text: "/nominate @octocat reviewer leads the docs rewrite", explanation: "propose octocat as reviewer" }],
-    available: false,
+    available: true,
   }),
   declare({
     name: "step-down",
@@ -195,7 +195,7 @@ export const registry: Registry = [
       { text: "/step-down", explanation: "step down from your current role" },
       { text: "/step-down maintainer", explanation: "step down from maintainer" },
     ],
-    available: false,
+    available: true,
   }),
   declare({
     name: "help",

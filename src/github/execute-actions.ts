@@ -13,10 +13,20 @@ export interface WriteClient {
   request(route: string, params: Record<string, unknown>): Promise<{ data: unknown; status: number }>;
 }
 
+/** The branch moved since the commit was planned: re-read and plan again. */
+export class BranchMovedError extends Error {
+  constructor(readonly branch: string) {
+    super(`branch ${branch} moved while the change was being written`);
+    this.name = "BranchMovedError";
+  }
+}
+
 export interface ActionResult {
   action: Action;
   /** Issue or comment number/id created, when the action created one. */
   created?: { id: number; number?: number; url?: string };
+  /** The commit made by a `commit.files` action. */
+  commit?: { sha: string; url?: string };
   dryRun: boolean;
 }
 
@@ -37,7 +47,7 @@ export async function executeActions(
   return results;
 }
 
-async function run(client: WriteClient, a: Action): Promise<Pick<ActionResult, "created">> {
+async function run(client: WriteClient, a: Action): Promise<Pick<ActionResult, "created" | "commit">> {
   const base = { owner: a.repo.owner, repo: a.repo.repo };
   switch (a.kind) {
     case "check-run.create": {
@@ -87,5 +97,53 @@ async function run(client: WriteClient, a: Action): Promise<Pick<ActionResult, "
       });
       return {};
     }
+    case "issue.close": {
+      await client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        ...base,
+        issue_number: a.number,
+        state: "closed",
+        state_reason: a.reason,
+      });
+      return {};
+    }
+    case "commit.files":
+      return { commit: await commitFiles(client, a) };
   }
+}
+
+/**
+ * Git Data API: tree (inline contents on the base tree) → commit → ref update
+ * with `force: false`. Three requests. A 422 on the ref update means the
+ * branch is no longer at `parentSha` (someone pushed): BranchMovedError. The
+ * tree and commit objects left behind by a failed move are unreachable and
+ * harmless (GitHub collects them).
+ */
+async function commitFiles(client: WriteClient, a: Extract<Action, { kind: "commit.files" }>): Promise<{ sha: string; url?: string }> {
+  const base = { owner: a.repo.owner, repo: a.repo.repo };
+  const tree = await client.request("POST /repos/{owner}/{repo}/git/trees", {
+    ...base,
+    base_tree: a.baseTreeSha,
+    tree: Object.entries(a.files).map(([path, content]) => ({ path, mode: "100644", type: "blob", content })),
+  });
+  const commit = await client.request("POST /repos/{owner}/{repo}/git/commits", {
+    ...base,
+    message: a.message,
+    tree: (tree.data as { sha: string }).sha,
+    parents: [a.parentSha],
+  });
+  const made = commit.data as { sha: string; html_url?: string };
+  try {
+    await client.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...base, ref: `heads/${a.branch}`, sha: made.sha, force: false });
+  } catch (err) {
+    // GitHub answers 422 "Update is not a fast forward" when the branch moved; any other 422 (a missing ref) is a real failure.
+    if (isNotFastForward(err)) throw new BranchMovedError(a.branch);
+    throw err;
+  }
+  return { sha: made.sha, ...(made.html_url ? { url: made.html_url } : {}) };
+}
+
+function isNotFastForward(err: unknown): boolean {
+  if (typeof err !== "object" || err === null || (err as { status?: unknown }).status !== 422) return false;
+  const message = String((err as { response?: { data?: { message?: unknown } } }).response?.data?.message ?? (err as Error).message ?? "");
+  return /fast.forward/i.test(message);
 }

@@ -37,6 +37,9 @@ export async function onPush(services: Services, ctx: Context<"push">): Promise<
   const truncated = payload.commits.length >= 20;
   const watched = [GOVERNANCE_PATH, await rosterPathOf(services, repo)];
   if (!truncated && !touches(changed, watched)) return;
+  // The app's own commits (roster and log after a decision) were planned on a valid roster and are cached
+  // already: no check run, no re-read. It never writes governance.yml, so a push touching that is checked anyway.
+  if (!truncated && !changed.has(GOVERNANCE_PATH) && (await isAppItself(services, payload.sender))) return;
 
   if (onDefaultBranch) {
     await invalidateGovernance(services.store, repo);
@@ -78,4 +81,13 @@ export async function onPullRequestChanged(
   );
   ctx.log.info({ outcome: verdict.result.kind, pr: payload.pull_request.number }, "checked a pull request that changes the ladder");
   await gh.execute(verdict.actions, ctx.log);
+}
+
+async function isAppItself(services: Services, sender: { login: string; type?: string } | null | undefined): Promise<boolean> {
+  if (!sender || sender.type !== "Bot" || !services.appLogin) return false;
+  try {
+    return sender.login.toLowerCase() === (await services.appLogin()).toLowerCase();
+  } catch {
+    return false; // cannot tell: check it like anyone's push
+  }
 }

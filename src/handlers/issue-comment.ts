@@ -8,7 +8,8 @@ import { parseCommands } from "../commands/parse.js";
 import { registry } from "../commands/registry.js";
 import type { Action } from "../plan/actions.js";
 import { renderHelp, renderMalformedReply, renderUnavailableReply, renderUnknownReply } from "../render/help.js";
-import { currentGovernance } from "../usecases/current-governance.js";
+import { currentGovernance, type CurrentGovernance } from "../usecases/current-governance.js";
+import { isProposalCommand, runProposalCommand } from "./proposal-commands.js";
 import { planLadderReply } from "../usecases/reply-ladder.js";
 import type { Services } from "../runtime/services.js";
 import { githubFor } from "../runtime/services.js";
@@ -37,11 +38,7 @@ export async function onIssueComment(services: Services, ctx: Context<"issue_com
     } else if (command.name === "ladder") {
       const current = await currentGovernance({ source: gh.source, kv: services.store, log, now }, repo);
       if (current.kind !== "ok") {
-        const why =
-          current.kind === "absent"
-            ? "This repository has no `.github/governance.yml`, so there is no ladder to measure against yet."
-            : `No ladder is in force here: ${current.reason}.`;
-        actions.push({ kind: "comment.create", repo, issueNumber, body: why });
+        actions.push({ kind: "comment.create", repo, issueNumber, body: noLadderReply(current) });
       } else {
         const login = command.args.user ?? payload.comment.user?.login ?? payload.sender.login;
         const note = current.currentlyInvalid
@@ -54,11 +51,39 @@ export async function onIssueComment(services: Services, ctx: Context<"issue_com
         await runLadderPlan(services, gh, plan, log);
         continue;
       }
+    } else if (isProposalCommand(command)) {
+      const current = await currentGovernance({ source: gh.source, kv: services.store, log, now }, repo);
+      if (current.kind !== "ok") {
+        actions.push({ kind: "comment.create", repo, issueNumber, body: noLadderReply(current) });
+      } else {
+        const reply = await runProposalCommand(
+          {
+            services,
+            octokit: ctx.octokit,
+            log,
+            repo,
+            issue: issueNumber,
+            branch: payload.repository.default_branch,
+            sender: payload.comment.user?.login ?? payload.sender.login,
+            governance: current.governance,
+            roster: current.roster,
+            rosterValid: current.rosterValid,
+          },
+          command,
+        );
+        if (reply) actions.push({ kind: "comment.create", repo, issueNumber, body: reply });
+      }
     } else {
       actions.push({ kind: "comment.create", repo, issueNumber, body: renderUnavailableReply(command, registry) });
     }
     await gh.execute(actions, log);
   }
+}
+
+function noLadderReply(current: Exclude<CurrentGovernance, { kind: "ok" }>): string {
+  return current.kind === "absent"
+    ? "This repository has no `.github/governance.yml`, so there is no ladder to measure against yet."
+    : `No ladder is in force here: ${current.reason}.`;
 }
 
 async function runLadderPlan(

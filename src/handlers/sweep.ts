@@ -7,6 +7,7 @@
 import type { Probot } from "probot";
 import type { Services } from "../runtime/services.js";
 import { syncAll } from "./installation.js";
+import { sweepProposals } from "./proposals.js";
 
 export const LAST_SWEEP_KEY = "sweep:last";
 
@@ -18,9 +19,16 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
     const log = app.log.child({ installation: installation.id, sweep: true });
     try {
       const octokit = await app.auth(installation.id);
-      const repos = (await octokit.paginate("GET /installation/repositories", { per_page: 100 })) as Array<{ full_name: string }>;
+      const repos = (await octokit.paginate("GET /installation/repositories", { per_page: 100 })) as Array<{ full_name: string; default_branch: string; archived?: boolean }>;
       repositories += repos.length;
       await syncAll(services, octokit, repos.map((r) => r.full_name), log);
+      for (const r of repos) {
+        if (r.archived) continue;
+        const [owner, name] = r.full_name.split("/") as [string, string];
+        await sweepProposals(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch).catch((err: unknown) =>
+          log.error({ err, repo: r.full_name }, "proposal sweep of this repository failed; the next sweep retries"),
+        );
+      }
     } catch (err) {
       log.error({ err }, "sweep of this installation failed; the next sweep retries");
     }

@@ -35,7 +35,17 @@ export type Action =
   | { kind: "issue.create"; repo: RepoRef; title: string; body: string; labels: string[] }
   | { kind: "issue.update"; repo: RepoRef; number: number; title?: string; body?: string; state?: "open" | "closed" }
   | { kind: "comment.create"; repo: RepoRef; issueNumber: number; body: string }
-  | { kind: "comment.update"; repo: RepoRef; commentId: number; body: string };
+  | { kind: "comment.update"; repo: RepoRef; commentId: number; body: string }
+  /**
+   * One commit on `branch` whose parent is `parentSha` (the head the change was
+   * planned on) and whose tree is `baseTreeSha` with `files` written (path →
+   * full new text). The branch moves only if it still points at `parentSha`
+   * (a fast-forward, `force: false`); otherwise the executor throws
+   * BranchMovedError and the caller re-reads and re-plans.
+   */
+  | { kind: "commit.files"; repo: RepoRef; branch: string; parentSha: string; baseTreeSha: string; files: Record<string, string>; message: string }
+  /** Closes an issue as completed or not planned, optionally with a final body. */
+  | { kind: "issue.close"; repo: RepoRef; number: number; reason: "completed" | "not_planned" };
 
 /** One line of a dry-run plan, in words. */
 export function describeAction(a: Action): string {
@@ -51,5 +61,9 @@ export function describeAction(a: Action): string {
       return `comment on ${r}#${a.issueNumber}`;
     case "comment.update":
       return `update comment ${a.commentId} on ${r}`;
+    case "commit.files":
+      return `commit ${Object.keys(a.files).join(", ")} to ${r}@${a.branch}: "${a.message.split("\n")[0]}"`;
+    case "issue.close":
+      return `close issue ${r}#${a.number} (${a.reason === "completed" ? "completed" : "not planned"})`;
   }
 }

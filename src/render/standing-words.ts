@@ -58,10 +58,10 @@ export function shortfallWords(r: RequirementResult): string {
   }
 }
 
-/** "a, b and c" */
-export function listWords(items: readonly string[]): string {
+/** "a, b and c" (or "a, b or c" with `conjunction` "or") */
+export function listWords(items: readonly string[], conjunction: "and" | "or" = "and"): string {
   if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+  return `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
 }
 
 /** One skip tally in words: "2 PRs with an excluded label (trivial)". */

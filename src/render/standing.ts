@@ -58,6 +58,17 @@ export function renderStandingMarkdown(standing: Standing, governance: Governanc
   return out.join("\n");
 }
 
+/**
+ * One rung's section as the `/ladder` reply shows it: a `####` heading with
+ * how many requirements are met, the requirement table, and (when
+ * `evidenceShown` > 0) the counted contributions and what was not counted.
+ * The promotion issue shows its evidence with this, so the approvers read
+ * exactly what the candidate reads.
+ */
+export function renderRungMarkdown(rung: RungResult, standing: Standing, governance: Governance, evidenceShown = 5): string {
+  return rungSection(rung, standing, governance, evidenceShown, standing.next?.index === rung.index).join("\n");
+}
+
 function rungSection(rung: RungResult, standing: Standing, governance: Governance, shown: number, isNext: boolean): string[] {
   const role = escapeMarkdown(rung.role);
   if (rung.byNominationOnly) return [`#### ${role}${isNext ? " (next rung)" : ""}`, "", "Reached by nomination only (`/nominate`): it names no requirement to measure."];

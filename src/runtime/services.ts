@@ -2,6 +2,8 @@
  * The one place that builds clients: from a Probot octokit it makes the
  * narrow ports the use-cases depend on (STYLE habit 7).
  */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { ProbotOctokit } from "probot";
 import { readRawFile } from "../github/contents.js";
 import { executeActions, type ActionResult } from "../github/execute-actions.js";
@@ -14,6 +16,7 @@ import type { GovernanceSource } from "../usecases/current-governance.js";
 import { loadGovernanceWith } from "../github/governance-source.js";
 import type { InstallationAccounts } from "../github/installation-accounts.js";
 import type { Metrics } from "./metrics.js";
+import { readBranchFiles, type BranchSnapshot } from "../github/branch-files.js";
 import type { Settings } from "./settings.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -29,6 +32,18 @@ export interface Services {
   metrics: Metrics;
   /** Which account each installation belongs to, for refusing deliveries that name other accounts' resources. */
   installationAccounts: InstallationAccounts;
+  /** This process, in leases: unique per process (see workerId). */
+  holder?: string;
+  /**
+   * The app's bot login (`<slug>[bot]`), the author of every issue it opens:
+   * markers are trusted only in its issues. Set by createApp from `GET /app`.
+   */
+  appLogin?: () => Promise<string>;
+}
+
+/** A lease holder id unique to this process. */
+export function workerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 }
 
 export interface GitHubPorts {
@@ -37,15 +52,19 @@ export interface GitHubPorts {
   /** Runs actions, or logs them as a plan when STEWARDS_DRY_RUN or the ladder's `dry_run` says so. */
   execute(actions: readonly Action[], log: Logger, opts?: { dryRun?: boolean }): Promise<ActionResult[]>;
   graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
+  /** A consistent snapshot of files at a branch head (one GraphQL request). */
+  readBranchFiles(repo: RepoRef, branch: string, paths: readonly string[]): Promise<BranchSnapshot>;
   request(route: string, params: Record<string, unknown>): Promise<{ data: unknown; status: number }>;
 }
 
 export function githubFor(octokit: Octokit, services: Pick<Services, "settings">): GitHubPorts {
   const request = (route: string, params: Record<string, unknown>) =>
     octokit.request(route, params) as Promise<{ data: unknown; status: number }>;
+  const graphql = <T>(query: string, variables: Record<string, unknown>) => octokit.graphql<T>(query, variables);
   return {
     request,
-    graphql: <T>(query: string, variables: Record<string, unknown>) => octokit.graphql<T>(query, variables),
+    graphql,
+    readBranchFiles: (repo, branch, paths) => readBranchFiles({ graphql, request }, repo, branch, paths),
     source: {
       loadGovernance: (repo: RepoRef, ref?: string) => loadGovernanceWith(octokit, repo, ref),
       readFile: (repo: RepoRef, path: string, ref?: string) => readRawFile({ request }, repo, path, ref),

@@ -66,6 +66,9 @@ interface SyncStateRow {
   fields: Partial<HistoryFields> | null;
 }
 
+/** Leases live in the kv table under this prefix, apart from plain values. */
+export const LEASE_PREFIX = "lease:";
+
 export class SqlLedgerStore implements LedgerStore {
   private closed = false;
 
@@ -151,6 +154,16 @@ export class SqlLedgerStore implements LedgerStore {
     const text = JSON.stringify(value);
     if (text === undefined) throw new TypeError(`setValue(${JSON.stringify(key)}): the value has no JSON form`);
     await this.db.query(SQL.setValue, [key, text]);
+  }
+
+  async acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    if (!key.startsWith(LEASE_PREFIX)) throw new TypeError(`lease keys start with "${LEASE_PREFIX}": ${key}`);
+    const rows = await this.db.query(SQL.acquireLease, [key, holder, String(Math.max(1, Math.round(ttlMs)))]);
+    return rows.length === 1;
+  }
+
+  async releaseLease(key: string, holder: string): Promise<void> {
+    await this.db.query(SQL.releaseLease, [key, holder]);
   }
 
   async close(): Promise<void> {

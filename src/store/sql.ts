@@ -191,4 +191,19 @@ ON CONFLICT (repo_key) DO UPDATE SET
   setValue: `
 INSERT INTO kv (key, value) VALUES ($1, $2::jsonb)
 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`,
+
+  /**
+   * $1 key, $2 holder, $3 ttl in ms. Takes the lease when it is free, expired
+   * or already ours (renewal); one row update under the row lock, so exactly
+   * one of several concurrent callers wins. The database's clock decides
+   * expiry, so replicas with skewed clocks agree.
+   */
+  acquireLease: `
+INSERT INTO kv (key, value)
+VALUES ($1, jsonb_build_object('holder', $2::text, 'until', to_char((now() + ($3::text || ' milliseconds')::interval) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()
+WHERE (kv.value->>'until')::timestamptz < now() OR kv.value->>'holder' = $2
+RETURNING key`,
+  /** $1 key, $2 holder: frees the lease only if this holder has it. */
+  releaseLease: "DELETE FROM kv WHERE key = $1 AND value->>'holder' = $2",
 } as const;

@@ -108,6 +108,18 @@ export interface LedgerStore {
   /** Replaces the value under `key`; `value` must survive JSON (no undefined at the top level). */
   setValue<T>(key: string, value: T): Promise<void>;
 
+  /**
+   * Takes the lease `key` (which must start with "lease:") for `holder` for
+   * `ttlMs`, when it is free, expired, or already held by `holder` (which
+   * renews it). Resolves true when taken. Atomic across processes sharing the
+   * store: of concurrent callers, exactly one gets true. A lease is advisory:
+   * it keeps replicas from doing the same work at once; the work itself must
+   * still be idempotent, since a lease can expire under a slow holder.
+   */
+  acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Frees the lease if `holder` holds it; otherwise does nothing. */
+  releaseLease(key: string, holder: string): Promise<void>;
+
   /** Releases the connection (pool or PGlite instance); the store is unusable afterwards. Idempotent. */
   close(): Promise<void>;
 }

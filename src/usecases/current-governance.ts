@@ -68,6 +68,17 @@ export async function invalidateGovernance(kv: KeyValueStore, repo: RepoRef): Pr
   if (entry) await kv.setValue(cacheKey(repo), { ...entry, loadedAt: new Date(0).toISOString() });
 }
 
+/**
+ * Puts a roster the app itself just committed into the cached entry, so the
+ * next event needs no reads (dropping the entry would cost three: the
+ * ladder, the organisation's defaults and the roster). The ladder and its
+ * age are kept.
+ */
+export async function replaceCachedRoster(kv: KeyValueStore, repo: RepoRef, roster: Roster): Promise<void> {
+  const entry = await kv.getValue<CacheEntry>(cacheKey(repo));
+  if (entry) await kv.setValue(cacheKey(repo), { ...entry, roster, rosterValid: true });
+}
+
 export async function currentGovernance(
   deps: { source: GovernanceSource; kv: KeyValueStore; log: Logger; now: Date },
   repo: RepoRef,

@@ -116,50 +116,53 @@ describe("the app started with npm start against a fake GitHub", () => {
     expect(appComments(100)).toHaveLength(1);
   });
 
-  it("folds a merged PR into the ledger straight from the payload, with no API request", async () => {
-    const before = fake.requests.length;
-    const pr = examplePayload("pull_request", "closed", {
-      owner: OWNER,
-      repo: REPO,
-      installationId: INSTALLATION,
-      sender: "ana",
-      patch: {
-        pull_request: {
-          number: 7,
-          merged: true,
-          merged_at: new Date().toISOString(),
-          additions: 40,
-          deletions: 3,
-          labels: [],
-          user: { login: "ana", id: 4242, type: "User" },
+  it("folds a merged PR into the ledger straight from the payload: no history or file read, and no request at all once the author's proposal is open", async () => {
+    const mergedPr = (number: number) =>
+      examplePayload("pull_request", "closed", {
+        owner: OWNER,
+        repo: REPO,
+        installationId: INSTALLATION,
+        sender: "ana",
+        patch: {
+          pull_request: { number, merged: true, merged_at: new Date().toISOString(), additions: 40, deletions: 3, labels: [], user: { login: "ana", id: 4242, type: "User" } },
+          repository: { default_branch: "main" },
         },
-      },
-    });
-    const res = await send("pull_request", pr);
-    expect(res.status).toBe(200);
-    expect(fake.requests.length).toBe(before);
+      });
+    // ana meets member's requirements: this merge opens her promotion proposal, and reads nothing else.
+    let before = fake.requests.length;
+    expect((await send("pull_request", mergedPr(7))).status).toBe(200);
+    await eventually(() => fake.issues(OWNER, REPO).some((i) => i.labels.includes("stewards:promotion")), "ana's proposal");
+    const routes = fake.requests.slice(before).map((r) => r.route);
+    expect(routes.filter((r) => r.includes("graphql") || r.includes("/contents/"))).toEqual([]);
+    expect(routes.filter((r) => r === "POST /repos/{owner}/{repo}/issues")).toHaveLength(1);
 
-    fake.addIssue(OWNER, REPO, { title: "Again", number: 101, author: "ana" });
-    await send("issue_comment", comment("/ladder", 101));
-    const body = appComments(101)[0]!.body;
-    expect(body).toMatch(/\| merged PRs in the last 365 days \| 5 \| 6 \| ✅ \|/);
+    // The next merge finds the open proposal in the store: no request at all.
+    before = fake.requests.length;
+    expect((await send("pull_request", mergedPr(8))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.requests.slice(before)).toEqual([]);
+
+    fake.addIssue(OWNER, REPO, { title: "Again", number: 151, author: "ana" });
+    await send("issue_comment", comment("/ladder", 151));
+    const body = (await eventually(() => appComments(151)[0], "the /ladder reply")).body;
+    expect(body).toMatch(/\| merged PRs in the last 365 days \| 5 \| 7 \| ✅ \|/);
   });
 
   it("answers a duplicate delivery once", async () => {
-    fake.addIssue(OWNER, REPO, { title: "Help", number: 102, author: "ana" });
-    const payload = comment("/stewards help", 102);
+    fake.addIssue(OWNER, REPO, { title: "Help", number: 152, author: "ana" });
+    const payload = comment("/stewards help", 152);
     await send("issue_comment", payload, "dup-1");
     await send("issue_comment", payload, "dup-1");
-    const replies = appComments(102);
+    const replies = appComments(152);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.body).toContain("/ladder");
   });
 
   it("answers a near-miss command with a suggestion, and ignores other bots' commands", async () => {
-    fake.addIssue(OWNER, REPO, { title: "Typo", number: 103, author: "ana" });
-    await send("issue_comment", comment("/ladders", 103));
-    await send("issue_comment", comment("/lgtm\n/assign @bob", 103));
-    const replies = appComments(103);
+    fake.addIssue(OWNER, REPO, { title: "Typo", number: 153, author: "ana" });
+    await send("issue_comment", comment("/ladders", 153));
+    await send("issue_comment", comment("/lgtm\n/assign @bob", 153));
+    const replies = appComments(153);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.body).toContain("/ladder");
   });

@@ -162,6 +162,48 @@ interface PullRequestsArgs extends ConnectionArgs {
   orderBy?: { field: "CREATED_AT" | "UPDATED_AT"; direction: "ASC" | "DESC" } | null;
 }
 
+/** A commit as GraphQL shows it: its oid, its tree, and the files in it (`file(path)` gives a TreeEntry or null). */
+function commitNode(ctx: GraphqlResolverContext, repo: FakeRepo, sha: string): Node {
+  const commit = repo.commits.get(sha);
+  if (!commit) throw githubGraphqlError("NOT_FOUND", `Could not resolve to a Commit with the oid ${sha}.`);
+  const tree = ctx.state.treeOf(repo, sha);
+  return {
+    __typename: "Commit",
+    id: Buffer.from(`C_${sha}`).toString("base64"),
+    oid: sha,
+    message: commit.message,
+    tree: { __typename: "Tree", id: Buffer.from(`T_${commit.treeSha}`).toString("base64"), oid: commit.treeSha },
+    file: ({ path }: { path: string }) => {
+      const clean = path.replace(/^\/+|\/+$/g, "");
+      const blobSha = tree.get(clean);
+      if (!blobSha) return null;
+      const content = repo.blobs.get(blobSha) ?? Buffer.alloc(0);
+      const binary = content.includes(0);
+      const name = clean.split("/").pop() ?? clean;
+      return {
+        __typename: "TreeEntry",
+        name,
+        path: clean,
+        oid: blobSha,
+        type: "blob",
+        object: {
+          __typename: "Blob",
+          id: Buffer.from(`B_${blobSha}`).toString("base64"),
+          oid: blobSha,
+          byteSize: content.length,
+          isBinary: binary,
+          // GitHub truncates Blob.text of large files; the fake does at 512 KiB so callers' fallback is exercised.
+          isTruncated: content.length > BLOB_TEXT_LIMIT,
+          text: binary ? null : content.subarray(0, BLOB_TEXT_LIMIT).toString("utf8"),
+        },
+      };
+    },
+  };
+}
+
+/** Where the fake truncates `Blob.text` (GitHub documents truncation without a size; 512 KiB is what it is seen to use). */
+export const BLOB_TEXT_LIMIT = 512 * 1024;
+
 function repositoryNode(ctx: GraphqlResolverContext, repo: FakeRepo): Node {
   const pulls = () => [...repo.issues.values()].filter((i) => i.pull);
   return {
@@ -185,6 +227,14 @@ function repositoryNode(ctx: GraphqlResolverContext, repo: FakeRepo): Node {
         .filter((i) => !args.headRefName || i.pull?.headRef === args.headRefName)
         .sort((a, b) => sign * (a[field] === b[field] ? a.number - b.number : a[field] < b[field] ? -1 : 1));
       return connection("pullRequests", items, args, (i) => pullRequestNode(ctx, repo, i));
+    },
+    ref: ({ qualifiedName }: { qualifiedName: string }) => {
+      const name = qualifiedName.replace(/^refs\//, "");
+      const full = name.startsWith("heads/") || name.startsWith("tags/") ? name : `heads/${name}`;
+      const sha = repo.refs.get(full);
+      if (!sha) return null;
+      const [prefix, ...rest] = full.split("/");
+      return { __typename: "Ref", id: `ref-${repo.id}-${full}`, name: rest.join("/"), prefix: `refs/${prefix}/`, target: commitNode(ctx, repo, sha) };
     },
     pullRequest: ({ number }: { number: number }) => {
       const issue = repo.issues.get(number);

@@ -22,6 +22,10 @@ describe("renderCommandTable", () => {
 "| command | who | what it does |
 | --- | --- | --- |
 | \`/ladder [@user]\` | anyone | Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing. |
+| \`/reject <reason>\` | approvers | Reject an open proposal; the reason goes into the decision log. |
+| \`/withdraw\` | the candidate | Withdraw your own proposal. |
+| \`/nominate @user <role> [reason]\` | approvers | Propose someone for a role the numbers have not picked up yet; the usual approval rules apply. |
+| \`/step-down [role]\` | role holders | Give up a role at once: to the role below, or emeritus. Needs nobody's approval. |
 | \`/stewards help\` | anyone | List the commands. |"
 `);
   });
@@ -48,12 +52,21 @@ describe("renderHelp", () => {
 | command | who | what it does |
 | --- | --- | --- |
 | \`/ladder [@user]\` | anyone | Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing. |
+| \`/reject <reason>\` | approvers | Reject an open proposal; the reason goes into the decision log. |
+| \`/withdraw\` | the candidate | Withdraw your own proposal. |
+| \`/nominate @user <role> [reason]\` | approvers | Propose someone for a role the numbers have not picked up yet; the usual approval rules apply. |
+| \`/step-down [role]\` | role holders | Give up a role at once: to the role below, or emeritus. Needs nobody's approval. |
 | \`/stewards help\` | anyone | List the commands. |
 
 Examples:
 
 - \`/ladder\`: where you stand
 - \`/ladder @octocat\`: where octocat stands
+- \`/reject needs more review experience outside the parser\`: reject this proposal
+- \`/withdraw\`: withdraw this proposal about you
+- \`/nominate @octocat reviewer leads the docs rewrite\`: propose octocat as reviewer
+- \`/step-down\`: step down from your current role
+- \`/step-down maintainer\`: step down from maintainer
 - \`/stewards help\`: this list
 
 Write a command at the start of a line in a comment on an issue or pull request; commands inside code or quotes are ignored."
@@ -74,13 +87,13 @@ Write \`/stewards help\` to see the commands."
   });
 
   it("says when the command is not available yet", () => {
-    expect(renderMalformedReply(malformed("/reject"), registry)).toMatchInlineSnapshot(`
-"I could not read \`/reject\`: a reason is required.
+    expect(renderMalformedReply(malformed("/appeal"), registry)).toMatchInlineSnapshot(`
+"I could not read \`/appeal\`: a reason is required.
 
-\`/reject\` is not available yet in this version of Stewards.
+\`/appeal\` is not available yet in this version of Stewards.
 
-Usage: \`/reject <reason>\`. Reject an open proposal; the reason goes into the decision log. Who may use it: approvers.
-For example: \`/reject needs more review experience outside the parser\`
+Usage: \`/appeal [D-n] <reason>\`. Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. Who may use it: the person a decision is about (anyone, for a ladder change).
+For example: \`/appeal D-0042 I was active during that period\`
 
 Write \`/stewards help\` to see the commands."
 `);

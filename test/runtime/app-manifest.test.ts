@@ -14,6 +14,7 @@ type Level = "read" | "write";
 const ROUTE_PERMISSIONS: Array<[RegExp, string | null]> = [
   [/^\/app(\/|$)/, null],
   [/^\/installation\/repositories$/, null],
+  [/^\/repos\/\{owner\}\/\{repo\}$/, null],
   [/^\/repos\/\{owner\}\/\{repo\}\/check-runs/, "checks"],
   [/^\/repos\/\{owner\}\/\{repo\}\/(contents|git)\//, "contents"],
   [/^\/repos\/\{owner\}\/\{repo\}\/issues/, "issues"],

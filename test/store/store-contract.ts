@@ -242,6 +242,29 @@ export function storeContract(subject: StoreSubject): void {
     });
   });
 
+  describe("leases", () => {
+    it("gives a free lease to exactly one of 10 concurrent holders", async () => {
+      const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => store.acquireLease("lease:one", `h${i}`, 60_000)));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+    });
+
+    it("renews for its holder, refuses others, and is free again once released or expired", async () => {
+      expect(await store.acquireLease("lease:two", "a", 60_000)).toBe(true);
+      expect(await store.acquireLease("lease:two", "a", 60_000)).toBe(true);
+      expect(await store.acquireLease("lease:two", "b", 60_000)).toBe(false);
+      await store.releaseLease("lease:two", "b");
+      expect(await store.acquireLease("lease:two", "b", 60_000)).toBe(false);
+      await store.releaseLease("lease:two", "a");
+      expect(await store.acquireLease("lease:two", "b", 30)).toBe(true);
+      await new Promise((r) => setTimeout(r, 80));
+      expect(await store.acquireLease("lease:two", "c", 60_000)).toBe(true);
+    });
+
+    it("refuses keys outside the lease namespace", async () => {
+      await expect(store.acquireLease("proposal:x", "a", 1000)).rejects.toThrow(/lease:/);
+    });
+  });
+
   describe("persistence", () => {
     it("keeps everything when the store is closed and opened again", async () => {
       const db = await subject.persistent();

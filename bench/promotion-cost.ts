@@ -1,0 +1,101 @@
+/**
+ * Promotion cost (issue 4's figures): GitHub API requests spent per approved
+ * promotion end to end — the merge that makes someone eligible, the
+ * proposal, the approving event, the commit of roster and log, the outcome
+ * comment and the closed issue (target ≤ 12 including the commit) — and the
+ * time from the approving event to the closed issue.
+ *
+ * Run as an operator runs the app: the compiled server against the stateful
+ * fake GitHub (GHE_HOST), signed webhooks; the counts come from the fake's
+ * request log. Several promotions are measured in a row, each for a new
+ * person, and the medians reported; the first one also pays the app's
+ * one-off reads (its own login, the installation token), reported apart.
+ *
+ * Runnable alone: `node dist/bench/promotion-cost.js` after `npm run build`.
+ */
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { startFakeGitHub, type FakeRequestRecord } from "../test/fake-github/server.js";
+import { eventually, startApp } from "../test/support/app-process.js";
+import { testPrivateKey } from "../test/support/keys.js";
+import { examplePayload, sendWebhook } from "../test/support/webhooks.js";
+import { formatFigure, round, type Figure } from "./figure.js";
+
+const OWNER = "bench";
+const REPO = "ladder";
+const INSTALLATION = 21;
+const SECRET = "bench-secret";
+const DAY = 86_400_000;
+const PEOPLE = 5;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const isRead = (r: FakeRequestRecord) => r.method === "GET" || (r.route === "POST /graphql" && !/^\s*mutation\b/.test(String((r.body as { query?: unknown })?.query ?? "")));
+
+export async function benchPromotionCost(): Promise<Figure[]> {
+  const fake = await startFakeGitHub();
+  const ladder = readFileSync("fixtures/governance/spec-example.yml", "utf8");
+  fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
+  fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
+  fake.putFile(OWNER, REPO, ".github/roster.yml", "members:\n  - login: alice\n    role: maintainer\n    since: 2024-01-15\n  - login: bob\n    role: maintainer\n    since: 2024-01-15\n");
+  const people = Array.from({ length: PEOPLE }, (_, i) => `dev${i}`);
+  let number = 1;
+  for (const login of people) {
+    for (let k = 0; k < 4; k++) fake.addMergedPullRequest(OWNER, REPO, { number: number++, author: login, mergedAt: new Date(Date.now() - (50 - k) * DAY).toISOString(), additions: 5, deletions: 1 });
+  }
+  const app = await startApp({ APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: "http", SWEEP_INTERVAL: "1h", LOG_LEVEL: "info" });
+  let delivery = 0;
+  const send = (event: string, payload: unknown) => sendWebhook(app.webhookUrl, { secret: SECRET, event, deliveryId: `bench-${++delivery}`, payload: payload as Record<string, unknown> });
+  const repository = { default_branch: "main" };
+  try {
+    await send("installation", examplePayload("installation", "created", { installationId: INSTALLATION, patch: { repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] } }));
+    await eventually(() => app.output().includes('"msg":"history backfilled"'), "the backfill", 120_000);
+
+    const totals: number[] = [];
+    const writes: number[] = [];
+    const decideMs: number[] = [];
+    const validationMs: number[] = [];
+    let firstExtra = 0;
+    for (const [i, login] of people.entries()) {
+      fake.resetLog();
+      const pr = 1000 + 10 * i; // issues the app opens take the numbers after it
+      fake.addMergedPullRequest(OWNER, REPO, { number: pr, author: login, mergedAt: new Date().toISOString(), additions: 5, deletions: 1 });
+      await send("pull_request", examplePayload("pull_request", "closed", {
+        owner: OWNER, repo: REPO, installationId: INSTALLATION, sender: login,
+        patch: { pull_request: { number: pr, merged: true, merged_at: new Date().toISOString(), additions: 5, deletions: 1, labels: [], user: { login, id: 100 + i, type: "User" } }, repository },
+      }));
+      const issue = await eventually(() => fake.issues(OWNER, REPO).find((x) => x.labels.includes("stewards:promotion") && x.title.includes(login)), `${login}'s proposal`, 60_000);
+      fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "alice", content: "+1" });
+      fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "bob", content: "+1" });
+      const started = performance.now();
+      const validatedBefore = fake.timings().validations.totalMs;
+      await send("issue_comment", examplePayload("issue_comment", "created", {
+        owner: OWNER, repo: REPO, installationId: INSTALLATION, sender: "carol",
+        patch: { issue: { number: issue.number }, comment: { body: "Approved above.", user: { login: "carol", id: 999, type: "User" } }, repository },
+      }));
+      await eventually(() => fake.issues(OWNER, REPO).find((x) => x.number === issue.number)?.state === "closed", `${login}'s promotion`, 60_000);
+      decideMs.push(performance.now() - started);
+      validationMs.push(fake.timings().validations.totalMs - validatedBefore);
+      // The one-off requests: the token exchange and the app's own login, cached afterwards.
+      const oneOff = fake.requests.filter((r) => r.path.endsWith("/access_tokens") || r.path.endsWith("/api/v3/app")).length;
+      if (i === 0) firstExtra = oneOff;
+      totals.push(fake.requests.length - oneOff);
+      if (process.env.BENCH_DEBUG) console.error(fake.requests.map((r) => `${r.method} ${r.path}`).join("\n"));
+      writes.push(fake.requests.filter((r) => !isRead(r) && !r.path.endsWith("/access_tokens")).length);
+    }
+    fake.assertNoViolations();
+    return [
+      { name: `promotion cost: API requests per approved promotion, merge to closed issue (median of ${PEOPLE})`, value: median(totals), unit: "requests", target: "≤ 12" },
+      { name: "promotion cost: of which writes (issue, progress comment, tree, commit, ref, outcome comment, close)", value: median(writes), unit: "requests" },
+      { name: "promotion cost: one-off requests of the first promotion (token exchange, the app's login)", value: firstExtra, unit: "requests" },
+      { name: "promotion time: approving event to closed issue (median)", value: round(median(decideMs)), unit: "ms" },
+      { name: "promotion time: of which the fake GitHub validating the requests against the OpenAPI description", value: round(median(validationMs)), unit: "ms" },
+    ];
+  } finally {
+    await app.stop();
+    await fake.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const f of await benchPromotionCost()) console.log(formatFigure(f));
+}

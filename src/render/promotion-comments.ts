@@ -1,0 +1,104 @@
+/**
+ * The comments the app keeps on a promotion issue: the status comment (the
+ * current tally, one comment updated in place) and the outcome comment
+ * (approved, rejected, expired, withdrawn), each with its hidden marker.
+ *
+ * The status comment renders only from the tally, which lists everything in
+ * a fixed order and holds no clock: the same tally renders the same text, so
+ * the app compares bodies and skips an update that would change nothing.
+ */
+import type { IgnoredReason, IgnoredVote, Tally, Vote } from "../ladder/tally.js";
+import { escapeMarkdownInline, userLink } from "./escape.js";
+import { renderMarker } from "./markers.js";
+import { promotionKey } from "./promotion-issue.js";
+
+export const STATUS_MARKER = "promotion-status";
+export const OUTCOME_MARKER = "promotion-outcome";
+
+export interface ProposalRef {
+  /** The candidate's login. */
+  candidate: string;
+  role: string;
+  /** GitHub's web root for profile links. */
+  webUrl: string;
+}
+
+const WHY: Record<IgnoredReason, string> = {
+  bot: "a bot",
+  candidate: "the candidate",
+  "not-an-approver": "holds no approver role",
+  duplicate: "counted once",
+  "also-objected": "also objected, so the objection stands",
+};
+
+/** The status comment for `tally`, marker last; see the module comment. */
+export function renderStatusComment(tally: Tally, ref: ProposalRef): string {
+  const link = (l: string) => userLink(l, ref.webUrl);
+  const votes = (vs: readonly Vote[]) => (vs.length === 0 ? "—" : vs.map((v) => `${link(v.login)} (${escapeMarkdownInline(v.role)})`).join(", "));
+  const out = [`**Tally:** ${headline(tally)}`, ""];
+  out.push(`- 👍 **Approvals:** ${tally.approvals.length} of ${tally.quorum} needed: ${votes(tally.approvals)}`);
+  out.push(
+    `- 👎 **Objections:** ${tally.objections.length}${tally.objectionBlocks ? "" : " (recorded; they do not hold the proposal)"}: ${votes(tally.objections)}`,
+  );
+  if (tally.ignored.length > 0) out.push(`- **Not counted:** ${tally.ignored.map((i) => ignoredWords(i, link)).join(", ")}`);
+  if (!tally.reachable) {
+    out.push(
+      "",
+      `⚠️ Only ${tally.eligible.length} ${tally.eligible.length === 1 ? "person" : "people"} may approve, fewer than the quorum of ${tally.quorum}: this proposal cannot be approved until more people hold an approver role or the ladder lowers the quorum.`,
+    );
+  }
+  out.push("", renderMarker(STATUS_MARKER, promotionKey(ref.candidate, ref.role)));
+  return out.join("\n");
+}
+
+function headline(t: Tally): string {
+  if (t.blocked) return `✋ held by ${t.objections.length === 1 ? "an objection" : `${t.objections.length} objections`}; ${t.approvals.length} of ${t.quorum} approvals.`;
+  if (t.approved) return `✅ quorum reached: ${t.approvals.length} of ${t.quorum} approvals.`;
+  return `⏳ ${t.approvals.length} of ${t.quorum} approvals.`;
+}
+
+function ignoredWords(i: IgnoredVote, link: (l: string) => string): string {
+  return `${link(i.login)} ${i.content === "+1" ? "👍" : "👎"} (${WHY[i.why]})`;
+}
+
+export type Outcome =
+  | { kind: "approved"; decisionId: string; approvals: readonly Vote[]; via: "reaction" | "pull_request" }
+  | { kind: "rejected"; decisionId: string; by: string; reason: string }
+  | { kind: "expired"; decisionId: string; expiresAt: Date; approvals: number; quorum: number }
+  | { kind: "withdrawn"; decisionId: string; by: string };
+
+export interface OutcomeOptions extends ProposalRef {
+  /** The web address of the governance log, to link the decision id. */
+  logUrl?: string;
+  /** `appeals.within` (e.g. "14d"), to tell the candidate they can appeal a rejection; leave out while appeals are not offered. */
+  appealWithin?: string;
+}
+
+/** The comment that closes the proposal: what was decided, by whom, and its log id; marker last. */
+export function renderOutcomeComment(outcome: Outcome, opts: OutcomeOptions): string {
+  const link = (l: string) => userLink(l, opts.webUrl);
+  const role = `**${escapeMarkdownInline(opts.role)}**`;
+  const id = opts.logUrl ? `[${outcome.decisionId}](${opts.logUrl})` : outcome.decisionId;
+  const logged = `Recorded as ${id} in the governance log.`;
+  let text: string;
+  switch (outcome.kind) {
+    case "approved": {
+      const how = outcome.via === "pull_request" ? "by merging the roster pull request" : `with ${outcome.approvals.length} ${outcome.approvals.length === 1 ? "approval" : "approvals"}`;
+      const who = outcome.approvals.length > 0 ? ` (${outcome.approvals.map((v) => link(v.login)).join(", ")})` : "";
+      text = `✅ **Approved** ${how}${who}: ${link(opts.candidate)} now holds ${role}, and the roster is updated. ${logged}`;
+      break;
+    }
+    case "rejected": {
+      const appeal = opts.appealWithin ? ` ${link(opts.candidate)} may appeal within ${escapeMarkdownInline(opts.appealWithin)} with \`/appeal <reason>\` here.` : "";
+      text = `❌ **Rejected** by ${link(outcome.by)}: “${escapeMarkdownInline(outcome.reason)}”. ${logged}${appeal}`;
+      break;
+    }
+    case "expired":
+      text = `⌛ **Expired** on ${outcome.expiresAt.toISOString().slice(0, 10)} without a decision (${outcome.approvals} of ${outcome.quorum} approvals). ${logged}`;
+      break;
+    case "withdrawn":
+      text = `↩️ **Withdrawn** by ${link(outcome.by)}. ${logged}`;
+      break;
+  }
+  return [text, "", renderMarker(OUTCOME_MARKER, { ...promotionKey(opts.candidate, opts.role), outcome: outcome.kind })].join("\n");
+}

@@ -1,0 +1,183 @@
+import { describe, expect, it } from "@jest/globals";
+import { parseRoster } from "../../src/config/parse-roster.js";
+import type { RosterChange } from "../../src/plan/roster-edit.js";
+import { applyRosterChange, ROSTER_HEADER } from "../../src/plan/roster-edit.js";
+import { specLadder } from "../ladder/builders.js";
+
+const GOV = specLadder();
+const on = { since: "2026-12-01", decision: "D-0042" };
+
+const ROSTER = `# Who holds which role.
+members:   # current holders
+  # the founders
+  - login: alice   # founder
+    role: maintainer
+    since: 2024-01-15
+    decision: D-0001
+
+  - { login: "bob", role: maintainer, since: '2024-02-01', decision: D-0002 }
+  - login: Dana
+    role: member
+    since: "2025-03-01"
+emeritus: []   # nobody yet
+# trailing comment
+`;
+
+function ok(text: string | null, change: RosterChange) {
+  const result = applyRosterChange(text, change, GOV);
+  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
+  // Whatever the path, the text is a valid roster that parses to the roster returned.
+  const reparsed = parseRoster(result.text, GOV);
+  expect(reparsed.ok && reparsed.roster).toEqual(result.roster);
+  return result;
+}
+
+/** Lines of `after` that are not in `before` (a line-set diff, enough to show what an edit touched). */
+function newLines(before: string, after: string): string[] {
+  const old = new Set(before.split("\n"));
+  return after.split("\n").filter((l) => !old.has(l));
+}
+
+describe("applyRosterChange: editing in place", () => {
+  it("creates the roster from nothing", () => {
+    const r = ok(null, { kind: "grant", login: "alice", role: "member", ...on });
+    expect(r.text).toMatchInlineSnapshot(`
+"# Who holds which role on the ladder of .github/governance.yml.
+# Maintained by Stewards through commits; change it by pull request. Every change is a decision in the governance log.
+members:
+  - login: alice
+    role: member
+    since: 2026-12-01
+    decision: D-0042
+emeritus: []
+"
+`);
+    expect(r.text.startsWith(ROSTER_HEADER)).toBe(true);
+    expect([r.from, r.to]).toEqual([null, "member"]);
+    expect(ok("", { kind: "grant", login: "alice", role: "member", ...on }).text).toBe(r.text);
+  });
+
+  it("adds a new member after the last one with its indentation, touching nothing else", () => {
+    const r = ok(ROSTER, { kind: "grant", login: "erin", role: "member", ...on });
+    expect(r.text).toBe(
+      ROSTER.replace('    since: "2025-03-01"\n', '    since: "2025-03-01"\n  - login: erin\n    role: member\n    since: 2026-12-01\n    decision: D-0042\n'),
+    );
+    expect(r.roster.members.map((m) => m.login)).toEqual(["alice", "bob", "Dana", "erin"]);
+  });
+
+  it("promotes in place: only the values that change, plus a missing decision line", () => {
+    const r = ok(ROSTER, { kind: "grant", login: "dana", role: "reviewer", ...on });
+    expect(newLines(ROSTER, r.text)).toEqual(["    role: reviewer", "    since: 2026-12-01", "    decision: D-0042"]);
+    expect(r.text.split("\n")).toHaveLength(ROSTER.split("\n").length + 1);
+    expect(r.roster.members[2]).toEqual({ login: "Dana", role: "reviewer", since: "2026-12-01", decision: "D-0042" });
+    expect([r.from, r.to]).toEqual(["member", "reviewer"]);
+  });
+
+  it("rewrites a flow-style entry as a flow map", () => {
+    const r = ok(ROSTER, { kind: "step-down", login: "bob", role: null, ...on });
+    expect(newLines(ROSTER, r.text)).toEqual(['  - { login: "bob", role: reviewer, since: 2026-12-01, decision: D-0042 }']);
+    expect([r.from, r.to]).toEqual(["maintainer", "reviewer"]);
+  });
+
+  it("moves a member to emeritus, turning `emeritus: []` into a list", () => {
+    const r = ok(ROSTER, { kind: "emeritus", login: "alice", ...on });
+    expect(r.text).toMatchInlineSnapshot(`
+"# Who holds which role.
+members:   # current holders
+  # the founders
+
+  - { login: "bob", role: maintainer, since: '2024-02-01', decision: D-0002 }
+  - login: Dana
+    role: member
+    since: "2025-03-01"
+emeritus:
+  - login: alice
+    role: maintainer
+    since: 2026-12-01
+    decision: D-0042
+# trailing comment
+"
+`);
+    expect([r.from, r.to]).toEqual(["maintainer", null]);
+  });
+
+  it("steps down from the lowest rung to emeritus, appending to an existing emeritus list", () => {
+    const text = "members:\n- login: a\n  role: maintainer\n  since: 2024-01-01\n- login: m\n  role: member\n  since: 2024-01-01\nemeritus:\n- login: z\n  role: member\n  since: 2020-01-01\n";
+    const r = ok(text, { kind: "step-down", login: "m", role: "member", ...on });
+    expect(r.text).toBe(
+      "members:\n- login: a\n  role: maintainer\n  since: 2024-01-01\nemeritus:\n- login: z\n  role: member\n  since: 2020-01-01\n- login: m\n  role: member\n  since: 2026-12-01\n  decision: D-0042\n",
+    );
+  });
+
+  it("takes a returning holder off the emeritus list", () => {
+    const text = "members:\n  - login: a\n    role: maintainer\n    since: 2024-01-01\nemeritus:\n  - login: carol\n    role: maintainer\n    since: 2025-01-01\n  - login: zed\n    role: member\n    since: 2025-01-01\n";
+    const r = ok(text, { kind: "grant", login: "Carol", role: "member", ...on });
+    expect(r.roster).toEqual({
+      members: [
+        { login: "a", role: "maintainer", since: "2024-01-01" },
+        { login: "Carol", role: "member", ...on },
+      ],
+      emeritus: [{ login: "zed", role: "member", since: "2025-01-01" }],
+    });
+    expect(r.text).toContain("emeritus:\n  - login: zed\n");
+  });
+
+  it("adds the members key to a file that has only comments or no lists", () => {
+    expect(ok("# just a comment\n", { kind: "grant", login: "a", role: "member", ...on }).text).toBe(
+      "# just a comment\nmembers:\n  - login: a\n    role: member\n    since: 2026-12-01\n    decision: D-0042\n",
+    );
+    expect(ok("emeritus:", { kind: "grant", login: "a", role: "member", ...on }).text).toBe(
+      "emeritus:\nmembers:\n  - login: a\n    role: member\n    since: 2026-12-01\n    decision: D-0042\n",
+    );
+  });
+
+  it("keeps CRLF line endings", () => {
+    const r = ok("members:\r\n  - login: a\r\n    role: maintainer\r\n    since: 2024-01-01\r\n", { kind: "grant", login: "b", role: "member", ...on });
+    expect(r.text.replace(/\r\n/g, "")).not.toContain("\n");
+    expect(r.roster.members.map((m) => m.login)).toEqual(["a", "b"]);
+  });
+
+  it("falls back to editing the document for shapes it does not splice, with the same result", () => {
+    const text = "# flow\nmembers: [{login: a, role: maintainer, since: 2024-01-01}, {login: b, role: member, since: 2024-01-01}]\n";
+    const r = ok(text, { kind: "emeritus", login: "b", ...on });
+    expect(r.roster).toEqual({ members: [{ login: "a", role: "maintainer", since: "2024-01-01" }], emeritus: [{ login: "b", role: "member", ...on }] });
+    expect(r.text).toContain("# flow");
+    const aliased = "members:\n  - login: a\n    role: maintainer\n    since: &d 2024-01-01\n  - login: b\n    role: member\n    since: *d\n";
+    const r2 = ok(aliased, { kind: "grant", login: "b", role: "reviewer", ...on });
+    expect(r2.roster.members).toEqual([{ login: "a", role: "maintainer", since: "2024-01-01" }, { login: "b", role: "reviewer", ...on }]);
+  });
+});
+
+describe("applyRosterChange: refusals", () => {
+  it.each<[string, string | null, RosterChange, string]>([
+    ["a role already held", ROSTER, { kind: "grant", login: "ALICE", role: "maintainer", ...on }, "already-held"],
+    ["a role implied by the one held", ROSTER, { kind: "grant", login: "alice", role: "member", ...on }, "already-held"],
+    ["a role not on the ladder", ROSTER, { kind: "grant", login: "erin", role: "owner", ...on }, "unknown-role"],
+    ["stepping down without a role", ROSTER, { kind: "step-down", login: "erin", role: null, ...on }, "not-a-member"],
+    ["emeritus of nobody", null, { kind: "emeritus", login: "erin", ...on }, "not-a-member"],
+    ["stepping down from a role not held", ROSTER, { kind: "step-down", login: "dana", role: "reviewer", ...on }, "role-not-held"],
+    ["a bad login", ROSTER, { kind: "grant", login: "@erin", role: "member", ...on }, "invalid-change"],
+    ["a bad date", ROSTER, { kind: "grant", login: "erin", role: "member", since: "1 Dec", decision: "D-0042" }, "invalid-change"],
+    ["a bad decision id", ROSTER, { kind: "grant", login: "erin", role: "member", since: "2026-12-01", decision: "42" }, "invalid-change"],
+    ["a roster that does not parse", "members: [", { kind: "grant", login: "erin", role: "member", ...on }, "invalid-roster"],
+    ["a roster naming an unknown role", "members:\n  - login: a\n    role: boss\n    since: 2024-01-01\n", { kind: "grant", login: "erin", role: "member", ...on }, "invalid-roster"],
+  ])("refuses %s", (_name, text, change, code) => {
+    const r = applyRosterChange(text, change, GOV);
+    expect(r).toEqual({ ok: false, error: { code, message: expect.any(String) } });
+  });
+
+  it("never takes away the last holder of the top role", () => {
+    const one = "members:\n  - login: a\n    role: maintainer\n    since: 2024-01-01\n";
+    for (const change of [{ kind: "emeritus", login: "a", ...on }, { kind: "step-down", login: "a", role: null, ...on }] as RosterChange[]) {
+      const r = applyRosterChange(one, change, GOV);
+      expect(r.ok === false && r.error.code).toBe("last-top-holder");
+    }
+    // With a second maintainer it is allowed.
+    expect(ok(ROSTER, { kind: "emeritus", login: "bob", ...on }).roster.members.map((m) => m.login)).toEqual(["alice", "Dana"]);
+  });
+
+  it("says where a broken roster is broken", () => {
+    const r = applyRosterChange("members:\n  - login: a\n    role: boss\n    since: 2024-01-01\n", { kind: "grant", login: "b", role: "member", ...on }, GOV);
+    expect(r.ok === false && r.error.message).toMatch(/line 3.*`boss` is not a role/);
+  });
+});
