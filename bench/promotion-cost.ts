@@ -47,7 +47,7 @@ export async function benchPromotionCost(): Promise<Figure[]> {
   const send = (event: string, payload: unknown) => sendWebhook(app.webhookUrl, { secret: SECRET, event, deliveryId: `bench-${++delivery}`, payload: payload as Record<string, unknown> });
   const repository = { default_branch: "main" };
   try {
-    await send("installation", examplePayload("installation", "created", { installationId: INSTALLATION, patch: { repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] } }));
+    await send("installation", examplePayload("installation", "created", { installationId: INSTALLATION, patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] } }));
     await eventually(() => app.output().includes('"msg":"history backfilled"'), "the backfill", 120_000);
 
     const totals: number[] = [];

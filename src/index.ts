@@ -34,8 +34,8 @@ export function createApp(base: Services, options: AppOptions = {}): Application
     );
     app.on("issue_comment.created", guarded(services, "commands", onIssueComment));
     app.on(
-      ["issue_comment.created", "issues.edited", "issues.labeled", "issues.unlabeled"],
-      guarded(services, "proposal-review", (s, ctx: Context<"issue_comment.created" | "issues.edited" | "issues.labeled" | "issues.unlabeled">) => onIssueActivity(s, ctx)),
+      ["issues.edited", "issues.labeled", "issues.unlabeled"],
+      guarded(services, "proposal-review", (s, ctx: Context<"issues.edited" | "issues.labeled" | "issues.unlabeled">) => onIssueActivity(s, ctx)),
     );
     app.on("installation.created", guarded(services, "backfill", onInstallation));
     app.on("installation_repositories.added", guarded(services, "backfill", onRepositoriesAdded));

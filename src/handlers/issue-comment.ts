@@ -2,9 +2,13 @@
  * `issue_comment.created`: slash commands addressed to the app. Only newly
  * created comments count (an edit cannot replay a command), bots are ignored,
  * and each command gets an answer: the result, or a short helpful reply.
+ * Then, when the issue is one of the app's open proposals, its reactions are
+ * read again and the proposal moves on (one handler per delivery, so the
+ * delivery metrics count each delivery once).
  */
 import type { Context } from "probot";
-import { parseCommands } from "../commands/parse.js";
+import { parseCommands, type ParsedCommand } from "../commands/parse.js";
+import { reviewIfProposal } from "./proposals.js";
 import { registry } from "../commands/registry.js";
 import type { Action } from "../plan/actions.js";
 import { renderHelp, renderMalformedReply, renderUnavailableReply, renderUnknownReply } from "../render/help.js";
@@ -18,9 +22,16 @@ import { isStatus } from "../github/contents.js";
 export async function onIssueComment(services: Services, ctx: Context<"issue_comment.created">): Promise<void> {
   const { payload } = ctx;
   if (payload.sender.type === "Bot" || payload.comment.user?.type === "Bot") return;
+  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  const issueNumber = payload.issue.number;
   const commands = parseCommands(payload.comment.body ?? "");
-  if (commands.length === 0) return;
+  if (commands.length > 0) await runCommands(services, ctx, commands);
+  // Any comment on a promotion issue re-reads its reactions (there is no reaction webhook); other issues cost nothing.
+  await reviewIfProposal(services, ctx.octokit, ctx.log, repo, issueNumber, payload.repository.default_branch);
+}
 
+async function runCommands(services: Services, ctx: Context<"issue_comment.created">, commands: ParsedCommand[]): Promise<void> {
+  const { payload } = ctx;
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   const issueNumber = payload.issue.number;
   const gh = githubFor(ctx.octokit, services);

@@ -103,7 +103,7 @@ export async function reviewIfProposal(services: Services, octokit: Octokit, log
   log.info({ issue, outcome: outcome.kind }, "proposal reviewed");
 }
 
-type IssueActivity = Context<"issue_comment.created" | "issues.edited" | "issues.labeled" | "issues.unlabeled" | "issues.reopened">;
+type IssueActivity = Context<"issues.edited" | "issues.labeled" | "issues.unlabeled">;
 
 export async function onIssueActivity(services: Services, ctx: IssueActivity): Promise<void> {
   const { payload } = ctx;

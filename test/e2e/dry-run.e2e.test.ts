@@ -64,7 +64,7 @@ it("reads, decides and logs its plan, and writes nothing to GitHub", async () =>
     "installation",
     examplePayload("installation", "created", {
       installationId: INSTALLATION,
-      patch: { repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
+      patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
     }),
   );
   await eventually(() => app.output().includes('"msg":"history backfilled"'), "the backfill", 60_000);

@@ -97,7 +97,7 @@ beforeAll(async () => {
   });
   const install = examplePayload("installation", "created", {
     installationId: INSTALLATION,
-    patch: { repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
+    patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
   });
   await send("installation", install);
   await eventually(() => app.output().includes('"msg":"history backfilled"'), "the backfill to finish", 60_000);

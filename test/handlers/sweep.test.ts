@@ -47,6 +47,8 @@ beforeAll(async () => {
   fake = await startFakeGitHub({ now: () => NOW });
   fake.addRepo({ owner: OWNER, name: REPO, installationId: 7 });
   fake.putFile(OWNER, REPO, ".github/governance.yml", readFileSync("fixtures/governance/spec-example.yml", "utf8"));
+  // Everyone already holds the top role, so the sweep has nobody to propose and this file can count history reads alone.
+  fake.putFile(OWNER, REPO, ".github/roster.yml", `members:\n${[0, 1, 2, 3, 4].map((i) => `  - login: dev${i}\n    role: maintainer\n    since: 2024-01-01\n`).join("")}`);
   // 250 merges, an hour apart: three pages of history.
   for (let n = 1; n <= 250; n++) merge(n, T0 + n * HOUR);
   const store = await openStore({ databaseUrl: null, dataDir: "memory://" });
@@ -86,8 +88,9 @@ describe("the periodic sweep", () => {
   it("with nothing new reads one page of history (1 GraphQL request, no writes)", async () => {
     await runSweep(probot, services);
     expect(cursors()).toEqual([null]);
-    // The ladder is cached and the installation token too: listing installations and repositories, then one page.
-    expect(fake.requests.map((r) => r.route)).toEqual(["GET /app/installations", "GET /installation/repositories", "POST /graphql"]);
+    // The ladder is cached and the installation token too: listing installations and repositories, one page of
+    // history, then the open promotion issues (whose reactions the sweep re-reads; there are none).
+    expect(fake.requests.map((r) => r.route)).toEqual(["GET /app/installations", "GET /installation/repositories", "POST /graphql", "GET /repos/{owner}/{repo}/issues"]);
     expect(fake.requests.every(isReadRequest)).toBe(true);
     expect(graphqlRequests()[0]!.body).toMatchObject({ query: mergedPullRequestsQuery({ labels: true, paths: false }) });
   });
