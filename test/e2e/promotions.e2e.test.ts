@@ -253,12 +253,41 @@ describe("commands on proposals", () => {
     expect(await ask("/withdraw", nomination, "ben")).toMatch(/not an open proposal/);
   });
 
+  it("survives GitHub refusing the commit: nothing half-applied, the next event applies it once; a moved branch is re-read", async () => {
+    const reply = await ask("/nominate @dee member Fixed the flaky CI", 200, "alice");
+    const number = Number(/#(\d+)/.exec(reply)![1]);
+    fake.addReaction(OWNER, REPO, { issue: number }, { user: "alice", content: "+1" });
+    fake.addReaction(OWNER, REPO, { issue: number }, { user: "bob", content: "+1" });
+    const commits = fake.state.requireRepo(OWNER, REPO).commits.size;
+    // GitHub refuses the tree once: the promotion is not applied, and nothing else was written.
+    fake.setFailure({ method: "POST", path: /\/git\/trees$/ }, { status: 404, body: { message: "Not Found" } });
+    const failures = () => app.output().split("\n").filter((l) => l.includes('"msg":"commands failed"')).length;
+    const failedBefore = failures();
+    await send("issue_comment", comment("ready?", number, "erin"));
+    await eventually(() => failures() > failedBefore, "the failure in the log");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.issues(OWNER, REPO).find((i) => i.number === number)!.state).toBe("open");
+    expect(fake.file(OWNER, REPO, ".github/roster.yml")).not.toMatch(/login: dee/);
+    // The next event: the branch "moves" under the app twice (ref update refused as not a fast forward), then it lands.
+    fake.setFailure({ method: "PATCH", path: /\/git\/refs\// }, { status: 422, times: 2, body: { message: "Update is not a fast forward" } });
+    await send("issue_comment", comment("ping", number, "erin"));
+    await eventually(() => fake.issues(OWNER, REPO).find((i) => i.number === number)!.state === "closed", "the nomination to be applied");
+    const log = fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")!;
+    expect(log.match(/— promotion: dee$/gm)).toHaveLength(1);
+    expect(fake.file(OWNER, REPO, ".github/roster.yml")!.match(/login: dee/g)).toHaveLength(1);
+    // The head is the promotion's commit, on top of what was there: the refused attempts moved nothing.
+    const head = headCommit();
+    expect(head.message).toMatch(/promote dee to member/);
+    expect(fake.state.requireRepo(OWNER, REPO).commits.get(head.parents[0]!)).toBeDefined();
+    expect(fake.state.requireRepo(OWNER, REPO).commits.size).toBeGreaterThan(commits);
+  });
+
   it("lets a holder step down at once, and refuses someone who holds no role", async () => {
     fake.addIssue(OWNER, REPO, { title: "Stepping back", number: 300, author: "bob" });
     expect(await ask("/step-down", 300, "zed")).toMatch(/Nothing changed/);
     const reply = await ask("/step-down maintainer", 300, "bob");
-    expect(reply).toMatch(/D-0003/);
+    expect(reply).toMatch(/D-0004/);
     expect(fake.file(OWNER, REPO, ".github/roster.yml")).toMatch(/login: bob\n\s+role: reviewer/);
-    expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")).toMatch(/^## D-0003 — step-down: bob$/m);
+    expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")).toMatch(/^## D-0004 — step-down: bob$/m);
   });
 });
