@@ -8,6 +8,7 @@ import { parseCommands } from "../commands/parse.js";
 import { registry } from "../commands/registry.js";
 import type { Action } from "../plan/actions.js";
 import { renderHelp, renderMalformedReply, renderUnavailableReply, renderUnknownReply } from "../render/help.js";
+import { renderMarker } from "../render/markers.js";
 import { currentGovernance } from "../usecases/current-governance.js";
 import { planLadderReply } from "../usecases/reply-ladder.js";
 import type { Services } from "../runtime/services.js";
@@ -26,7 +27,7 @@ export async function onIssueComment(services: Services, ctx: Context<"issue_com
   const log = ctx.log;
   const now = services.clock();
 
-  for (const command of commands) {
+  for (const [index, command] of commands.entries()) {
     const actions: Action[] = [];
     if (command.kind === "unknown") {
       actions.push({ kind: "comment.create", repo, issueNumber, body: renderUnknownReply(command, registry) });
@@ -57,7 +58,12 @@ export async function onIssueComment(services: Services, ctx: Context<"issue_com
     } else {
       actions.push({ kind: "comment.create", repo, issueNumber, body: renderUnavailableReply(command, registry) });
     }
-    await gh.execute(actions, log);
+    // The marker names the comment and command answered, so a retried job finds its earlier reply.
+    const marker = renderMarker("command-reply", { comment: payload.comment.id, n: index });
+    await gh.execute(
+      actions.map((a) => (a.kind === "comment.create" ? { ...a, body: `${a.body}\n\n${marker}` } : a)),
+      log,
+    );
   }
 }
 

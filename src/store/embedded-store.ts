@@ -71,20 +71,48 @@ export function ledgerDir(dataDir: string): string {
   return dataDir === MEMORY ? MEMORY : join(dataDir, "ledger");
 }
 
-/**
- * Opens (creating when absent) the embedded store under `dataDir`, or an
- * in-memory one for `memory://`, and applies pending migrations.
- */
-export async function openEmbeddedStore(opts: { dataDir: string; log?: StoreLog }): Promise<SqlLedgerStore> {
-  const dir = ledgerDir(opts.dataDir);
+/** Opens (creating when absent) the PGlite database under `dataDir`, or an in-memory one for `memory://`. */
+export async function openEmbeddedDatabase(dataDir: string): Promise<PGlite> {
+  const dir = ledgerDir(dataDir);
   if (dir !== MEMORY) await mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir, { postgresqlconf: EMBEDDED_CONF });
+  return PGlite.create(dir, { postgresqlconf: EMBEDDED_CONF });
+}
+
+/**
+ * The store on an open PGlite database, migrated. The store owns `db` from
+ * here: its `close()` closes the database, and a failed migration closes it.
+ */
+export async function embeddedStoreOn(db: PGlite, log?: StoreLog): Promise<SqlLedgerStore> {
   const driver = pgliteDriver(db);
   try {
-    await migrate(driver, opts.log);
+    await migrate(driver, log);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
   }
   return new SqlLedgerStore(driver);
+}
+
+/**
+ * Opens (creating when absent) the embedded store under `dataDir`, or an
+ * in-memory one for `memory://`, and applies pending migrations.
+ */
+export async function openEmbeddedStore(opts: { dataDir: string; log?: StoreLog }): Promise<SqlLedgerStore> {
+  return embeddedStoreOn(await openEmbeddedDatabase(opts.dataDir), opts.log);
+}
+
+/**
+ * pg-boss's database adapter over the same PGlite instance (the embedded
+ * queue's tables live in the store's database). Statements with parameters
+ * go through `query`; scripts without (pg-boss's schema creation is several
+ * statements in one string) through `exec`, answering the last statement's rows.
+ */
+export function pgliteSqlExecutor(db: PGlite): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      if (values && values.length > 0) return { rows: (await db.query(text, values)).rows };
+      const results = await db.exec(text);
+      return { rows: results[results.length - 1]?.rows ?? [] };
+    },
+  };
 }
