@@ -115,6 +115,14 @@ const createInstallationToken: RestHandler = (ctx) => {
   };
 };
 
+/** GET /app/installations (app JWT): one installation per distinct installation id among the repositories. */
+const listAppInstallations: RestHandler = (ctx) => {
+  const seen = new Map<number, FakeRepo>();
+  for (const r of ctx.state.repos.values()) if (!seen.has(r.installationId)) seen.set(r.installationId, r);
+  const installations = [...seen.values()];
+  return paginate(ctx, installations, (page) => page.map((r) => installationJson(ctx.urls, ctx.state, r.installationId, r.owner)));
+};
+
 const listInstallationRepos: RestHandler = (ctx) => {
   const repos = [...ctx.state.repos.values()].filter((r) => r.installationId === ctx.installationId);
   return paginate(ctx, repos, (page) => ({ total_count: repos.length, repository_selection: "selected", repositories: page.map((r) => repoJson(ctx.urls, r)) }));
@@ -593,6 +601,7 @@ export const restHandlers: Record<string, RestHandler> = {
   "apps/get-repo-installation": withRepo((ctx, repo) => ({ status: 200, body: installationJson(ctx.urls, ctx.state, repo.installationId, repo.owner) })),
   "apps/get-authenticated": (ctx) => ({ status: 200, body: appJson(ctx.urls, ctx.state) }),
   "apps/list-repos-accessible-to-installation": listInstallationRepos,
+  "apps/list-installations": listAppInstallations,
   "repos/get": withRepo((ctx, repo) => ({ status: 200, body: repoJson(ctx.urls, repo) })),
   "repos/get-content": getContent,
   "repos/create-or-update-file-contents": putContent,
