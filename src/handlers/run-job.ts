@@ -36,9 +36,11 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
       return;
     }
     await reportFailure(job, log, data.handler, async () => {
+      const started = Date.now();
       const octokit = data.installationId !== null ? await app.auth(data.installationId) : await app.auth();
       const ctx = new Context({ id: data.deliveryId, name: data.event, payload: data.payload } as ContextEvent, octokit, log);
       await route.run(jobServices, ctx);
+      log.info({ ms: Date.now() - started }, "delivery handled");
     });
   };
 }

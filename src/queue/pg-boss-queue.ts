@@ -23,6 +23,7 @@
  */
 import { createHash } from "node:crypto";
 import PgBoss from "pg-boss";
+import { urgently } from "../store/priority-gate.js";
 import type { JobHandler, JobName, JobQueue, JobSpec, QueueStats, RunningJob } from "./job-queue.js";
 
 /** What pg-boss's `db` option needs: one statement with parameters, or a script without. */
@@ -96,6 +97,8 @@ export class PgBossJobQueue implements JobQueue {
   private readonly timings: QueueTimings;
   private readonly schema: string;
   private readonly workerIds: Record<JobName, string[]> = { delivery: [], sweep: [] };
+  /** Workers of this process running a job now (an idle one is woken on enqueue). */
+  private readonly busy = new Set<string>();
   private stopped = false;
   private working = false;
 
@@ -107,7 +110,7 @@ export class PgBossJobQueue implements JobQueue {
     this.schema = opts.schema ?? "pgboss";
     if (!SCHEMA.test(this.schema)) throw new Error(`queue schema ${JSON.stringify(this.schema)} is not a plain identifier`);
     this.boss = new PgBoss({
-      ...(opts.db ? { db: opts.db } : { connectionString: opts.connectionString, max: 4, application_name: "stewards-queue" }),
+      ...(opts.db ? { db: opts.db } : { connectionString: opts.connectionString, max: 8, application_name: "stewards-queue" }),
       schema: this.schema,
       // Cron schedules are not used: the sweep timer enqueues slot-keyed jobs.
       schedule: false,
@@ -162,10 +165,14 @@ export class PgBossJobQueue implements JobQueue {
 
   async enqueue<N extends JobName>(job: JobSpec<N>): Promise<boolean> {
     if (this.stopped) throw new Error("the queue is stopped");
-    const id = await this.boss.send(job.name, job.data as unknown as object, { id: jobIdFor(job.name, job.key) });
+    // Urgent: a webhook's answer waits for this; on PGlite it goes before the workers' statements.
+    const id = await urgently(() => this.boss.send(job.name, job.data as unknown as object, { id: jobIdFor(job.name, job.key) }));
     if (id === null) return false;
-    // Wake the local workers instead of waiting for their next poll.
-    for (const worker of this.workerIds[job.name]) this.boss.notifyWorker(worker);
+    // Wake one idle local worker instead of waiting for its next poll. Only
+    // one: on PGlite every fetch is serialised with the enqueues, so waking
+    // them all made acknowledgements wait behind a fetch per worker.
+    const idle = this.workerIds[job.name].find((w) => !this.busy.has(w));
+    if (idle) this.boss.notifyWorker(idle);
     return true;
   }
 
@@ -187,8 +194,24 @@ export class PgBossJobQueue implements JobQueue {
     };
     const options = { batchSize: 1, includeMetadata: true as const, pollingIntervalSeconds: this.timings.pollSeconds };
     // pg-boss runs one batch at a time per worker: several workers give concurrency.
-    for (let i = 0; i < concurrency; i++) this.workerIds.delivery.push(await this.boss.work("delivery", options, run));
-    this.workerIds.sweep.push(await this.boss.work("sweep", options, run));
+    const start = async (name: JobName) => {
+      // The worker's id is known only once work() resolves; its first job may come sooner.
+      const self: { id?: string } = {};
+      self.id = await this.boss.work(name, options, async (jobs: PgBoss.JobWithMetadata<object>[]) => {
+        const id = self.id;
+        if (id) this.busy.add(id);
+        try {
+          await run(jobs);
+        } finally {
+          if (id) this.busy.delete(id);
+          // A worker that just ran a job looks again at once (more may be waiting) instead of sleeping a poll interval.
+          if (id && !this.stopped) this.boss.notifyWorker(id);
+        }
+      });
+      this.workerIds[name].push(self.id);
+    };
+    for (let i = 0; i < concurrency; i++) await start("delivery");
+    await start("sweep");
   }
 
   async stats(): Promise<QueueStats> {

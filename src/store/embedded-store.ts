@@ -35,6 +35,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { PriorityGate } from "./priority-gate.js";
 import { migrate, SqlLedgerStore, type SqlClient, type SqlDriver, type StoreLog } from "./sql-store.js";
 
 export const MEMORY = "memory://";
@@ -58,10 +59,23 @@ function clientOf(q: PGlite | Transaction): SqlClient {
   };
 }
 
+const gates = new WeakMap<PGlite, PriorityGate>();
+
+/** The one gate of a PGlite database, shared by the store's driver and the queue's adapter. */
+function gateOf(db: PGlite): PriorityGate {
+  let gate = gates.get(db);
+  if (!gate) gates.set(db, (gate = new PriorityGate()));
+  return gate;
+}
+
 export function pgliteDriver(db: PGlite): SqlDriver {
+  const gate = gateOf(db);
+  const direct = clientOf(db);
   return {
-    ...clientOf(db),
-    transaction: <T>(fn: (tx: SqlClient) => Promise<T>) => db.transaction((tx) => fn(clientOf(tx))),
+    query: (text, params) => gate.run(() => direct.query(text, params)),
+    exec: (script) => gate.run(() => direct.exec(script)),
+    // The whole transaction passes the gate once; its statements go straight to it.
+    transaction: <T>(fn: (tx: SqlClient) => Promise<T>) => gate.run(() => db.transaction((tx) => fn(clientOf(tx)))),
     close: () => db.close(),
   };
 }
@@ -108,11 +122,13 @@ export async function openEmbeddedStore(opts: { dataDir: string; log?: StoreLog 
  * statements in one string) through `exec`, answering the last statement's rows.
  */
 export function pgliteSqlExecutor(db: PGlite): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+  const gate = gateOf(db);
   return {
-    async executeSql(text: string, values?: unknown[]) {
-      if (values && values.length > 0) return { rows: (await db.query(text, values)).rows };
-      const results = await db.exec(text);
-      return { rows: results[results.length - 1]?.rows ?? [] };
-    },
+    executeSql: (text: string, values?: unknown[]) =>
+      gate.run(async () => {
+        if (values && values.length > 0) return { rows: (await db.query(text, values)).rows };
+        const results = await db.exec(text);
+        return { rows: results[results.length - 1]?.rows ?? [] };
+      }),
   };
 }
