@@ -237,6 +237,11 @@ export class PgBossJobQueue implements JobQueue {
     this.stopped = true;
     // Jobs still running at the timeout are failed by pg-boss (so retried later).
     // close: pg-boss ends its own pool; an adapter (PGlite) is left to the store.
-    await this.boss.stop({ graceful: true, wait: true, close: !this.opts.db, timeout: opts.timeoutMs ?? 10_000 });
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    await this.boss.stop({ graceful: true, wait: true, close: !this.opts.db, timeout: timeoutMs });
+    // pg-boss resolves once it stopped fetching; wait (within the same budget) for our handlers to
+    // return too, so that none of them touches the store after the caller closes it.
+    const deadline = Date.now() + timeoutMs;
+    while (this.busy.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -73,8 +73,8 @@ describe("crash and restart on the embedded store", () => {
     const first = await deliver(app!, helpComment(1, 9001), "crash-1");
     const second = await deliver(app!, helpComment(2, 9002), "crash-2");
     expect([first.status, second.status]).toEqual([200, 200]);
-    // Acknowledged long before the work could finish.
-    expect(first.ms).toBeLessThan(1000);
+    // Acknowledged long before the work could finish: the write alone takes 4 s (bench/ack.ts measures the figure).
+    expect(first.ms).toBeLessThan(3000);
     await eventually(() => fake.requests.some((r) => r.route === COMMENTS_ROUTE && r.path.endsWith("/issues/1/comments")), "the reply on issue 1 to be under way");
     await eventually(() => fake.requests.some((r) => r.injected && r.path.endsWith("/issues/2/comments")), "the reply on issue 2 to fail once");
     // Killed while the reply on issue 1 is being written (GitHub still carries the write out)

@@ -121,13 +121,17 @@ export function queueContract(subject: QueueSubject): void {
     const s = schema();
     const first = await subject.open(s, FAST);
     let started = false;
+    let release = () => undefined as void;
     await first.work(() => {
       started = true;
-      return new Promise<void>(() => undefined); // never finishes: the process "dies" mid-run
+      // Does not finish before the stop: the process "dies" mid-run.
+      return new Promise<void>((resolve) => (release = resolve));
     });
     await first.enqueue(delivery("interrupted"));
     await waitFor(() => started, "the first run to start");
     await first.stop({ timeoutMs: 1000 });
+    // Only now let the abandoned run end, so that pg-boss's stopped worker does not outlive the test.
+    release();
 
     const second = await openQueue(s);
     const runs: RunningJob[] = [];
