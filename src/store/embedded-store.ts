@@ -45,7 +45,7 @@ export const MEMORY = "memory://";
  * ~310 MB resident; 16 MB brings it to ~180 MB with no measurable change in
  * the bench/store.ts timings (the ledger's working set is small).
  */
-const EMBEDDED_CONF = "shared_buffers = 16MB";
+const EMBEDDED_CONF = "shared_buffers = 16MB\nwal_init_zero = off";
 
 function clientOf(q: PGlite | Transaction): SqlClient {
   return {
