@@ -44,6 +44,10 @@ export const MEMORY = "memory://";
  * PostgreSQL's default 128 MB of shared buffers made a reopened store sit at
  * ~310 MB resident; 16 MB brings it to ~180 MB with no measurable change in
  * the bench/store.ts timings (the ledger's working set is small).
+ * `wal_init_zero = off`: PGlite writes on the main thread, and zero-filling
+ * each new 16 MB WAL segment stalled webhook acknowledgements for up to
+ * ~1.5 s every few thousand queued deliveries (bench/ack.ts); without it a
+ * new segment is allocated by writing its last byte.
  */
 const EMBEDDED_CONF = "shared_buffers = 16MB\nwal_init_zero = off";
 
