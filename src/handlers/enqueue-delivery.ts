@@ -22,7 +22,7 @@ export function enqueueDelivery(services: Services, queue: JobQueue, route: stri
     const queued = await queue.enqueue({
       name: "delivery",
       key: deliveryKey(services.settings.appId, ctx.id, route),
-      data: { deliveryId: ctx.id, event: ctx.name, handler: route, installationId, payload: ctx.payload },
+      data: { deliveryId: ctx.id, event: ctx.name, handler: route, installationId, payloadJson: JSON.stringify(ctx.payload) },
     });
     if (queued) log.debug({}, "delivery queued");
     else log.info({}, "duplicate delivery ignored");

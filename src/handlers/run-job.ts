@@ -38,7 +38,8 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
     await reportFailure(job, log, data.handler, async () => {
       const started = Date.now();
       const octokit = data.installationId !== null ? await app.auth(data.installationId) : await app.auth();
-      const ctx = new Context({ id: data.deliveryId, name: data.event, payload: data.payload } as ContextEvent, octokit, log);
+      const payload: unknown = JSON.parse(data.payloadJson);
+      const ctx = new Context({ id: data.deliveryId, name: data.event, payload } as ContextEvent, octokit, log);
       await route.run(jobServices, ctx);
       log.info({ ms: Date.now() - started }, "delivery handled");
     });

@@ -22,8 +22,15 @@ export interface DeliveryJobData {
   handler: string;
   /** Installation of the verified payload; the worker authenticates as it. */
   installationId: number | null;
-  /** The verified payload, as received. */
-  payload: unknown;
+  /**
+   * The verified payload as JSON text. Text rather than an object: the job
+   * row is jsonb, and PostgreSQL stores one long string much faster than a
+   * 10-30 KB object tree (on-disk PGlite, median enqueue 4.5 ms vs 6.5 ms),
+   * which is time every webhook answer waits for. Text also survives a NUL
+   * character in a comment (escaped inside the string), which jsonb refuses
+   * in an object's strings.
+   */
+  payloadJson: string;
 }
 
 /** What a `sweep` job carries. */

@@ -18,7 +18,7 @@ export interface QueueSubject {
 export const FAST: Partial<QueueTimings> = { attempts: 3, retryDelaySeconds: 1, pollSeconds: 0.5, maintenanceSeconds: 1 };
 
 export function delivery(key: string, handler = "commands"): JobSpec<"delivery"> {
-  return { name: "delivery", key, data: { deliveryId: key, event: "issue_comment", handler, installationId: 1, payload: { key, nested: { ok: true } } } };
+  return { name: "delivery", key, data: { deliveryId: key, event: "issue_comment", handler, installationId: 1, payloadJson: JSON.stringify({ key, nested: { ok: true, text: "é \u0000 ✓" } }) } };
 }
 
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
@@ -78,7 +78,10 @@ export function queueContract(subject: QueueSubject): void {
     await sleep(1500);
     expect(runs.map((r) => (r.data as { deliveryId: string }).deliveryId).sort()).toEqual(["x", "y", "z"]);
     expect(runs.every((r) => r.attempt === 1 && !r.lastAttempt && r.name === "delivery")).toBe(true);
-    expect(runs[0]!.data).toMatchObject({ event: "issue_comment", handler: "commands", installationId: 1, payload: { nested: { ok: true } } });
+    expect(runs[0]!.data).toMatchObject({ event: "issue_comment", handler: "commands", installationId: 1 });
+    // The payload text comes back byte for byte (jsonb keeps strings exactly, NUL escapes included).
+    const x = runs.find((r) => (r.data as { deliveryId: string }).deliveryId === "x")!;
+    expect(JSON.parse((x.data as { payloadJson: string }).payloadJson)).toEqual({ key: "x", nested: { ok: true, text: "é \u0000 ✓" } });
     expect(await q.stats()).toMatchObject({ queued: 0, active: 0, failed: 0 });
   });
 
