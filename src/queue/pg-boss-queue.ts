@@ -118,6 +118,8 @@ export class PgBossJobQueue implements JobQueue {
       maintenanceIntervalSeconds: timings.maintenanceSeconds,
       archiveCompletedAfterSeconds: timings.keepFinishedSeconds,
       archiveFailedAfterSeconds: Math.max(timings.keepFinishedSeconds, 7 * 86_400),
+      // The archive serves only inspection (de-duplication uses the job table): one day there, then deleted.
+      deleteAfterSeconds: 86_400,
     });
     // Without a listener an 'error' event would crash the process.
     this.boss.on("error", (err) => opts.onError?.(err));
