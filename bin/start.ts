@@ -1,16 +1,17 @@
 /**
  * `npm start`: the server an operator runs. Reads the operating contract
- * (README, `.env.example`), opens the store (embedded PGlite, or PostgreSQL
- * when DATABASE_URL is set) and hands the app to Probot's `run`, which shows
- * the setup page when APP_ID/PRIVATE_KEY are missing and serves webhooks
- * otherwise.
+ * (README, `.env.example`), opens the store and the job queue (embedded
+ * PGlite, or PostgreSQL when DATABASE_URL is set) and hands the app to
+ * Probot's `run`, which shows the setup page when APP_ID/PRIVATE_KEY are
+ * missing and serves webhooks otherwise: each delivery is acknowledged once
+ * its work is queued, and this process's workers run the queue.
  */
 import { run } from "probot";
 import { createApp } from "../src/index.js";
 import { readSettings, SettingsError } from "../src/runtime/settings.js";
 import { serverRuntime } from "../src/runtime/server-runtime.js";
-import type { Services } from "../src/runtime/services.js";
-import { openStore } from "../src/store/open-store.js";
+import { workerId, type Services } from "../src/runtime/services.js";
+import { openStoreAndQueue } from "../src/queue/open-queue.js";
 
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
@@ -26,11 +27,26 @@ async function main(): Promise<void> {
     await run(() => undefined, { log: runtime.log });
     return;
   }
-  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
-  const services: Services = { store, settings, clock: () => new Date(), background: new Set(), metrics: runtime.metrics, installationAccounts: runtime.installationAccounts };
+  const { store, queue } = await openStoreAndQueue({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, log: runtime.log.child({ component: "state" }) });
+  runtime.metrics.setQueueSource(async () => {
+    const stats = await queue.stats();
+    return { depth: stats.queued + stats.active, oldestAgeSeconds: stats.oldestQueuedSeconds };
+  });
+  const services: Services = {
+    store,
+    queue,
+    settings,
+    clock: () => new Date(),
+    background: new Set(),
+    metrics: runtime.metrics,
+    installationAccounts: runtime.installationAccounts,
+    holder: workerId(),
+  };
   const server = await run(createApp(services, { sweep: true }), { log: runtime.log, Octokit: runtime.Octokit });
   const shutdown = async () => {
     await server.stop().catch(() => undefined);
+    // Running jobs get a few seconds; any still running is retried by the next process.
+    await queue.stop({ timeoutMs: 8000 }).catch(() => undefined);
     await Promise.allSettled([...services.background]);
     await store.close().catch(() => undefined);
     process.exit(0);

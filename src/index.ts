@@ -1,15 +1,13 @@
 /**
  * The Probot application: registers handlers. No logic lives here.
  */
-import type { ApplicationFunction, Context, Probot } from "probot";
-import { onPullRequestClosed, onReviewSubmitted } from "./handlers/contributions.js";
-import { onPullRequestChanged, onPush } from "./handlers/config-changes.js";
+import type { ApplicationFunction, Probot } from "probot";
+import { enqueueDelivery } from "./handlers/enqueue-delivery.js";
 import { guarded } from "./handlers/guard.js";
 import { healthHandler } from "./handlers/http.js";
-import { onInstallation, onRepositoriesAdded } from "./handlers/installation.js";
-import { onIssueComment } from "./handlers/issue-comment.js";
 import { metricsHandler } from "./handlers/metrics-endpoint.js";
-import { onIssueActivity } from "./handlers/proposals.js";
+import { ROUTES } from "./handlers/routes.js";
+import { jobRunner } from "./handlers/run-job.js";
 import { scheduleSweeps } from "./handlers/sweep.js";
 import type { Services } from "./runtime/services.js";
 
@@ -18,30 +16,23 @@ export interface AppOptions {
   sweep?: boolean;
   /** Register the HTTP endpoints (/healthz, /metrics); needs Probot's server, so off under `probot.receive` tests. Default true. */
   http?: boolean;
+  /** With `services.queue`: also run queued jobs in this process, this many at a time (0: enqueue only). Default 4. */
+  workers?: number;
 }
 
 export function createApp(base: Services, options: AppOptions = {}): ApplicationFunction {
-  return (app, { addHandler }) => {
+  return async (app, { addHandler }) => {
     const services: Services = { ...base, appLogin: base.appLogin ?? appLoginOf(app) };
-    app.on("pull_request.closed", guarded(services, "ledger-pr", onPullRequestClosed));
-    app.on("pull_request_review.submitted", guarded(services, "ledger-review", onReviewSubmitted));
-    app.on("push", guarded(services, "config-push", onPush));
-    app.on(
-      ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
-      guarded(services, "config-pr", (s, ctx: Context<"pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened">) =>
-        onPullRequestChanged(s, ctx),
-      ),
-    );
-    app.on("issue_comment.created", guarded(services, "commands", onIssueComment));
-    app.on(
-      ["issues.edited", "issues.labeled", "issues.unlabeled"],
-      guarded(services, "proposal-review", (s, ctx: Context<"issues.edited" | "issues.labeled" | "issues.unlabeled">) => onIssueActivity(s, ctx)),
-    );
-    app.on("installation.created", guarded(services, "backfill", onInstallation));
-    app.on("installation_repositories.added", guarded(services, "backfill", onRepositoriesAdded));
+    const queue = services.queue;
+    for (const route of ROUTES) {
+      // With a queue the request only records the work; without one (handler tests) the handler runs in the request.
+      app.on(route.events, queue ? enqueueDelivery(services, queue, route.name) : guarded(services, route.name, route.run));
+    }
     if (options.http !== false) addHandler(healthHandler(services));
     if (options.http !== false) addHandler(metricsHandler(services));
     if (options.sweep) scheduleSweeps(app, services, services.settings.sweepIntervalMs);
+    const workers = options.workers ?? 4;
+    if (queue && workers > 0) await queue.work(jobRunner(app, services), { concurrency: workers });
   };
 }
 

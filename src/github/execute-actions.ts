@@ -6,6 +6,7 @@
  */
 import type { Action } from "../plan/actions.js";
 import { describeAction } from "../plan/actions.js";
+import { findMarkers, renderMarker } from "../render/markers.js";
 import type { Logger } from "./logger.js";
 
 /** The REST calls the executor makes; a Probot octokit satisfies it. */
@@ -28,12 +29,25 @@ export interface ActionResult {
   /** The commit made by a `commit.files` action. */
   commit?: { sha: string; url?: string };
   dryRun: boolean;
+  /** True when an earlier attempt had already made it (see `lookBeforeCreate`): nothing was written now. */
+  reused?: boolean;
 }
 
 export async function executeActions(
   client: WriteClient,
   actions: readonly Action[],
-  opts: { dryRun: boolean; log: Logger },
+  opts: {
+    dryRun: boolean;
+    log: Logger;
+    /**
+     * Re-running work that may have run before (a retried job): a comment
+     * whose body carries hidden markers is created only when no bot comment
+     * on that issue carries the same markers yet; otherwise the earlier one
+     * is returned as `created` with `reused: true`. Costs one read per page
+     * of the issue's comments, so only retried work pays it.
+     */
+    lookBeforeCreate?: boolean;
+  },
 ): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   for (const action of actions) {
@@ -41,6 +55,14 @@ export async function executeActions(
       opts.log.info({ plan: describeAction(action) }, `dry run: would ${describeAction(action)}`);
       results.push({ action, dryRun: true });
       continue;
+    }
+    if (opts.lookBeforeCreate && action.kind === "comment.create") {
+      const earlier = await findEarlierComment(client, action);
+      if (earlier) {
+        opts.log.info({ commentId: earlier.id }, "an earlier attempt already wrote this comment; not writing it again");
+        results.push({ action, dryRun: false, created: earlier, reused: true });
+        continue;
+      }
     }
     results.push({ action, dryRun: false, ...(await run(client, action)) });
   }
@@ -146,4 +168,34 @@ function isNotFastForward(err: unknown): boolean {
   if (typeof err !== "object" || err === null || (err as { status?: unknown }).status !== 422) return false;
   const message = String((err as { response?: { data?: { message?: unknown } } }).response?.data?.message ?? (err as Error).message ?? "");
   return /fast.forward/i.test(message);
+}
+
+/** Pages read at most when looking for an earlier comment (100 comments each). */
+const MAX_COMMENT_PAGES = 30;
+
+/** A bot comment on the action's issue carrying every marker of the action's body, or null (also when the body has none). */
+async function findEarlierComment(
+  client: WriteClient,
+  a: Extract<Action, { kind: "comment.create" }>,
+): Promise<{ id: number; url: string } | null> {
+  const canonical = (body: string) => findMarkers(body).map((m) => renderMarker(m.kind, m.key));
+  const wanted = canonical(a.body);
+  if (wanted.length === 0) return null;
+  for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+    const res = await client.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: a.repo.owner,
+      repo: a.repo.repo,
+      issue_number: a.issueNumber,
+      per_page: 100,
+      page,
+    });
+    const comments = res.data as Array<{ id: number; html_url: string; body?: string | null; user?: { type?: string } | null }>;
+    for (const c of comments) {
+      if (c.user?.type !== "Bot") continue;
+      const have = new Set(canonical(c.body ?? ""));
+      if (wanted.every((m) => have.has(m))) return { id: c.id, url: c.html_url };
+    }
+    if (comments.length < 100) break;
+  }
+  return null;
 }

@@ -12,6 +12,7 @@ import { reviewIfProposal } from "./proposals.js";
 import { registry } from "../commands/registry.js";
 import type { Action } from "../plan/actions.js";
 import { renderHelp, renderMalformedReply, renderUnavailableReply, renderUnknownReply } from "../render/help.js";
+import { renderMarker } from "../render/markers.js";
 import { currentGovernance, type CurrentGovernance } from "../usecases/current-governance.js";
 import { isProposalCommand, runProposalCommand } from "./proposal-commands.js";
 import { planLadderReply } from "../usecases/reply-ladder.js";
@@ -38,7 +39,7 @@ async function runCommands(services: Services, ctx: Context<"issue_comment.creat
   const log = ctx.log;
   const now = services.clock();
 
-  for (const command of commands) {
+  for (const [index, command] of commands.entries()) {
     const actions: Action[] = [];
     if (command.kind === "unknown") {
       actions.push({ kind: "comment.create", repo, issueNumber, body: renderUnknownReply(command, registry) });
@@ -87,7 +88,12 @@ async function runCommands(services: Services, ctx: Context<"issue_comment.creat
     } else {
       actions.push({ kind: "comment.create", repo, issueNumber, body: renderUnavailableReply(command, registry) });
     }
-    await gh.execute(actions, log);
+    // The marker names the comment and command answered, so a retried job finds its earlier reply.
+    const marker = renderMarker("command-reply", { comment: payload.comment.id, n: index });
+    await gh.execute(
+      actions.map((a) => (a.kind === "comment.create" ? { ...a, body: `${a.body}\n\n${marker}` } : a)),
+      log,
+    );
   }
 }
 

@@ -2,7 +2,11 @@
  * The periodic sweep (every SWEEP_INTERVAL): for each installation and each of
  * its repositories, catch the ledger up with what changed since the last sync
  * (GitHub does not redeliver failed webhooks, so missed deliveries are read
- * back here). One sweep at a time per process.
+ * back here). One sweep at a time: with the queue, each timer tick enqueues
+ * the sweep of its time slot (keyed by slot, so replicas ticking in the same
+ * slot enqueue it once) into pg-boss's `singleton` sweep queue, which runs
+ * at most one sweep at a time across every replica; without the queue, one
+ * at a time per process.
  */
 import type { Probot } from "probot";
 import type { Services } from "../runtime/services.js";
@@ -41,6 +45,15 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
 export function scheduleSweeps(app: Probot, services: Services, intervalMs: number): () => void {
   let running = false;
   const timer = setInterval(() => {
+    const queue = services.queue;
+    if (queue) {
+      const now = services.clock();
+      const slot = Math.floor(now.getTime() / intervalMs);
+      queue
+        .enqueue({ name: "sweep", key: `sweep:${intervalMs}:${slot}`, data: { scheduledAt: now.toISOString() } })
+        .catch((err: unknown) => app.log.error({ err }, "could not queue the sweep; the next tick tries again"));
+      return;
+    }
     if (running) return;
     running = true;
     const started = Date.now();

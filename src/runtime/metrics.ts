@@ -23,6 +23,7 @@ export interface QueueProbe {
 export class Metrics {
   readonly registry = new Registry();
   private queueProbe: () => QueueProbe = () => ({ depth: 0, oldestAgeSeconds: 0 });
+  private queueSource: (() => Promise<QueueProbe>) | null = null;
 
   readonly deliveries = new Counter({
     name: "stewards_webhook_deliveries_total",
@@ -125,8 +126,21 @@ export class Metrics {
     }
   }
 
+  /** An asynchronous source of the queue gauges (the job queue's stats), read on each scrape. */
+  setQueueSource(source: () => Promise<QueueProbe>): void {
+    this.queueSource = source;
+  }
+
   /** The Prometheus text exposition of every metric. */
   async render(): Promise<{ contentType: string; body: string }> {
+    if (this.queueSource) {
+      try {
+        const probe = await this.queueSource();
+        this.queueProbe = () => probe;
+      } catch {
+        // The store is unreachable: /healthz says so; the gauges keep their last values.
+      }
+    }
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 

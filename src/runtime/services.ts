@@ -9,6 +9,7 @@ import { readRawFile } from "../github/contents.js";
 import { executeActions, type ActionResult } from "../github/execute-actions.js";
 import type { Logger } from "../github/logger.js";
 import type { Action, RepoRef } from "../plan/actions.js";
+import type { JobQueue } from "../queue/job-queue.js";
 import type { LedgerStore } from "../store/store.js";
 import { isConfigIssueBody, CONFIG_ISSUE_LABEL } from "../usecases/check-config-change.js";
 import type { ConfigIssuePort } from "../usecases/check-config-change.js";
@@ -39,6 +40,18 @@ export interface Services {
    * markers are trusted only in its issues. Set by createApp from `GET /app`.
    */
   appLogin?: () => Promise<string>;
+  /**
+   * The durable work queue (src/queue/). Present in the server: a webhook is
+   * then acknowledged once its work is enqueued, and the work runs from the
+   * queue. Absent (handler tests): handlers run inside the webhook request.
+   */
+  queue?: JobQueue;
+  /**
+   * True while running work that may have run before (a retried job: an
+   * earlier attempt failed or its process died mid-run). Writes that create
+   * something then first look for the copy an earlier attempt may have made.
+   */
+  rerun?: boolean;
 }
 
 /** A lease holder id unique to this process. */
@@ -57,7 +70,7 @@ export interface GitHubPorts {
   request(route: string, params: Record<string, unknown>): Promise<{ data: unknown; status: number }>;
 }
 
-export function githubFor(octokit: Octokit, services: Pick<Services, "settings">): GitHubPorts {
+export function githubFor(octokit: Octokit, services: Pick<Services, "settings" | "rerun">): GitHubPorts {
   const request = (route: string, params: Record<string, unknown>) =>
     octokit.request(route, params) as Promise<{ data: unknown; status: number }>;
   const graphql = <T>(query: string, variables: Record<string, unknown>) => octokit.graphql<T>(query, variables);
@@ -84,6 +97,10 @@ export function githubFor(octokit: Octokit, services: Pick<Services, "settings">
       },
     },
     execute: (actions, log, opts) =>
-      executeActions({ request }, actions, { dryRun: services.settings.dryRun || opts?.dryRun === true, log }),
+      executeActions({ request }, actions, {
+        dryRun: services.settings.dryRun || opts?.dryRun === true,
+        log,
+        lookBeforeCreate: services.rerun === true,
+      }),
   };
 }

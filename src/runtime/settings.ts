@@ -7,6 +7,8 @@
 import { parseDuration } from "../config/duration.js";
 
 export interface Settings {
+  /** APP_ID (read by Probot too): part of every delivery's de-duplication key; null in setup mode. */
+  appId: string | null;
   /** PostgreSQL connection string; null selects the embedded store. */
   databaseUrl: string | null;
   /** Where the embedded store keeps its files. */
@@ -37,6 +39,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const host = env.GHE_HOST?.trim();
   const protocol = env.GHE_PROTOCOL?.trim() || "https";
   return {
+    appId: env.APP_ID?.trim() || null,
     databaseUrl: env.DATABASE_URL?.trim() || null,
     dataDir: env.STEWARDS_DATA_DIR?.trim() || "./.data",
     sweepIntervalMs,

@@ -35,6 +35,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { PriorityGate } from "./priority-gate.js";
 import { migrate, SqlLedgerStore, type SqlClient, type SqlDriver, type StoreLog } from "./sql-store.js";
 
 export const MEMORY = "memory://";
@@ -43,8 +44,13 @@ export const MEMORY = "memory://";
  * PostgreSQL's default 128 MB of shared buffers made a reopened store sit at
  * ~310 MB resident; 16 MB brings it to ~180 MB with no measurable change in
  * the bench/store.ts timings (the ledger's working set is small).
+ * `wal_init_zero = off`: PGlite writes on the main thread, and zero-filling
+ * each new 16 MB WAL segment stalled webhook acknowledgements for up to
+ * ~1.5 s (observed) every few hundred queued deliveries (each job row is
+ * rewritten as it moves from queued to done); without it a
+ * new segment is allocated by writing its last byte.
  */
-const EMBEDDED_CONF = "shared_buffers = 16MB";
+const EMBEDDED_CONF = "shared_buffers = 16MB\nwal_init_zero = off";
 
 function clientOf(q: PGlite | Transaction): SqlClient {
   return {
@@ -58,10 +64,23 @@ function clientOf(q: PGlite | Transaction): SqlClient {
   };
 }
 
+const gates = new WeakMap<PGlite, PriorityGate>();
+
+/** The one gate of a PGlite database, shared by the store's driver and the queue's adapter. */
+function gateOf(db: PGlite): PriorityGate {
+  let gate = gates.get(db);
+  if (!gate) gates.set(db, (gate = new PriorityGate()));
+  return gate;
+}
+
 export function pgliteDriver(db: PGlite): SqlDriver {
+  const gate = gateOf(db);
+  const direct = clientOf(db);
   return {
-    ...clientOf(db),
-    transaction: <T>(fn: (tx: SqlClient) => Promise<T>) => db.transaction((tx) => fn(clientOf(tx))),
+    query: (text, params) => gate.run(() => direct.query(text, params)),
+    exec: (script) => gate.run(() => direct.exec(script)),
+    // The whole transaction passes the gate once; its statements go straight to it.
+    transaction: <T>(fn: (tx: SqlClient) => Promise<T>) => gate.run(() => db.transaction((tx) => fn(clientOf(tx)))),
     close: () => db.close(),
   };
 }
@@ -71,20 +90,50 @@ export function ledgerDir(dataDir: string): string {
   return dataDir === MEMORY ? MEMORY : join(dataDir, "ledger");
 }
 
-/**
- * Opens (creating when absent) the embedded store under `dataDir`, or an
- * in-memory one for `memory://`, and applies pending migrations.
- */
-export async function openEmbeddedStore(opts: { dataDir: string; log?: StoreLog }): Promise<SqlLedgerStore> {
-  const dir = ledgerDir(opts.dataDir);
+/** Opens (creating when absent) the PGlite database under `dataDir`, or an in-memory one for `memory://`. */
+export async function openEmbeddedDatabase(dataDir: string): Promise<PGlite> {
+  const dir = ledgerDir(dataDir);
   if (dir !== MEMORY) await mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir, { postgresqlconf: EMBEDDED_CONF });
+  return PGlite.create(dir, { postgresqlconf: EMBEDDED_CONF });
+}
+
+/**
+ * The store on an open PGlite database, migrated. The store owns `db` from
+ * here: its `close()` closes the database, and a failed migration closes it.
+ */
+export async function embeddedStoreOn(db: PGlite, log?: StoreLog): Promise<SqlLedgerStore> {
   const driver = pgliteDriver(db);
   try {
-    await migrate(driver, opts.log);
+    await migrate(driver, log);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
   }
   return new SqlLedgerStore(driver);
+}
+
+/**
+ * Opens (creating when absent) the embedded store under `dataDir`, or an
+ * in-memory one for `memory://`, and applies pending migrations.
+ */
+export async function openEmbeddedStore(opts: { dataDir: string; log?: StoreLog }): Promise<SqlLedgerStore> {
+  return embeddedStoreOn(await openEmbeddedDatabase(opts.dataDir), opts.log);
+}
+
+/**
+ * pg-boss's database adapter over the same PGlite instance (the embedded
+ * queue's tables live in the store's database). Statements with parameters
+ * go through `query`; scripts without (pg-boss's schema creation is several
+ * statements in one string) through `exec`, answering the last statement's rows.
+ */
+export function pgliteSqlExecutor(db: PGlite): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+  const gate = gateOf(db);
+  return {
+    executeSql: (text: string, values?: unknown[]) =>
+      gate.run(async () => {
+        if (values && values.length > 0) return { rows: (await db.query(text, values)).rows };
+        const results = await db.exec(text);
+        return { rows: results[results.length - 1]?.rows ?? [] };
+      }),
+  };
 }

@@ -23,8 +23,15 @@ let delivery = 0;
 async function send(event: string, payload: unknown, deliveryId = `e2e-${++delivery}`) {
   const started = Date.now();
   const res = await sendWebhook(app.webhookUrl, { secret: SECRET, event, deliveryId, payload: payload as Record<string, unknown> });
+  // The answer comes once the work is queued; wait for the worker to finish it (or to have dropped a duplicate).
+  if (res.status === 200) await eventually(() => handled(deliveryId), `delivery ${deliveryId} to be handled`);
   if (process.env.E2E_DEBUG) console.log(`${event} ${deliveryId}: ${res.status} in ${Date.now() - started} ms`);
   return res;
+}
+
+function handled(deliveryId: string): boolean {
+  const id = `"id":"${deliveryId}"`;
+  return app.output().split("\n").some((l) => l.includes(id) && (l.includes('"msg":"delivery handled"') || l.includes('"msg":"duplicate delivery ignored"')));
 }
 
 function comment(body: string, issueNumber: number, sender = "ana") {

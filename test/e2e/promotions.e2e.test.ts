@@ -261,7 +261,7 @@ describe("commands on proposals", () => {
     const commits = fake.state.requireRepo(OWNER, REPO).commits.size;
     // GitHub refuses the tree once: the promotion is not applied, and nothing else was written.
     fake.setFailure({ method: "POST", path: /\/git\/trees$/ }, { status: 404, body: { message: "Not Found" } });
-    const failures = () => app.output().split("\n").filter((l) => l.includes('"msg":"commands failed"')).length;
+    const failures = () => app.output().split("\n").filter((l) => l.includes('"msg":"commands failed')).length;
     const failedBefore = failures();
     await send("issue_comment", comment("ready?", number, "erin"));
     await eventually(() => failures() > failedBefore, "the failure in the log");

@@ -82,6 +82,13 @@ export interface FailureSpec {
   body?: unknown;
 }
 
+/** Selects requests to slow down (see `setLatency`). The path is matched without /api/v3. */
+export interface LatencyMatcher {
+  method?: string;
+  path?: string | RegExp;
+  graphql?: boolean;
+}
+
 /** A merged pull request to seed history with (GraphQL backfill, pulls APIs). */
 export interface SeedMergedPullRequest {
   number: number;
@@ -153,6 +160,15 @@ export interface FakeGitHub {
   issueToken(installationId: number): string;
   /** Answers matching requests with a fault instead of handling them. Rules are tried in order of registration. */
   setFailure(matcher: FailureMatcher, spec: FailureSpec): void;
+  /**
+   * Makes matching requests (all, without a matcher) take `ms` longer: each
+   * is recorded in `requests` on arrival (status 0 until answered), waits,
+   * then is handled — even when the client has gone meanwhile, as GitHub
+   * carries out a request whose caller died. The first matching rule wins;
+   * `clearLatency()` removes every rule.
+   */
+  setLatency(ms: number, matcher?: LatencyMatcher): void;
+  clearLatency(): void;
 
   /** Issues (not pull requests) of a repository, by number. */
   issues(owner: string, repo: string): FakeIssue[];
@@ -180,6 +196,7 @@ class FakeGitHubServer implements FakeGitHub {
   host = "";
   private readonly server: Server;
   private readonly failures: { matcher: FailureMatcher; spec: FailureSpec; left: number }[] = [];
+  private readonly latencies: { ms: number; matcher: LatencyMatcher }[] = [];
   private readonly budgets = new Map<string, Budget>();
   private readonly restCounts = new Map<string, number>();
   private readonly validations = { count: 0, totalMs: 0, maxMs: 0 };
@@ -341,6 +358,26 @@ class FakeGitHubServer implements FakeGitHub {
     this.failures.push({ matcher, spec, left: spec.times ?? 1 });
   }
 
+  setLatency(ms: number, matcher: LatencyMatcher = {}): void {
+    this.latencies.push({ ms, matcher });
+  }
+
+  clearLatency(): void {
+    this.latencies.length = 0;
+  }
+
+  private async delay(record: FakeRequestRecord, apiPath: string): Promise<void> {
+    const isGraphql = record.route === "POST /graphql";
+    const rule = this.latencies.find(({ matcher: m }) => {
+      if (m.graphql !== undefined && m.graphql !== isGraphql) return false;
+      if (m.method && m.method.toUpperCase() !== record.method) return false;
+      if (m.path instanceof RegExp) return m.path.test(apiPath);
+      if (typeof m.path === "string") return m.path === apiPath || `${record.method} ${m.path}` === record.route;
+      return true;
+    });
+    if (rule && rule.ms > 0) await new Promise((resolve) => setTimeout(resolve, rule.ms));
+  }
+
   issues(owner: string, repo: string): FakeIssue[] {
     return [...this.state.requireRepo(owner, repo).issues.values()].filter((i) => !i.pull).sort((a, b) => a.number - b.number);
   }
@@ -403,6 +440,7 @@ class FakeGitHubServer implements FakeGitHub {
     if (rawPath === "/api/graphql" || rawPath === "/graphql") {
       const record: FakeRequestRecord = { method, path: rawPath, route: "POST /graphql", query, status: 0, body, installationId };
       this.requests.push(record);
+      await this.delay(record, rawPath);
       if (this.injectFailure(res, record, rawPath)) return;
       this.handleGraphql(res, record, body, badJson, token, installationId);
       return;
@@ -421,6 +459,7 @@ class FakeGitHubServer implements FakeGitHub {
       record.route = `${method} ${match.pathTemplate}`;
       record.operationId = match.operationId;
     }
+    await this.delay(record, apiPath);
     if (this.injectFailure(res, record, apiPath)) return;
     if (badJson) {
       this.violation({ kind: "invalid-json", method, path: rawPath, route: record.route, messages: ["request body is not JSON"] });

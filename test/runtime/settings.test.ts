@@ -3,6 +3,7 @@ import { readSettings } from "../../src/runtime/settings.js";
 describe("readSettings (the operating contract)", () => {
   it("has the documented defaults", () => {
     expect(readSettings({})).toEqual({
+      appId: null,
       databaseUrl: null,
       dataDir: "./.data",
       sweepIntervalMs: 15 * 60_000,
@@ -18,6 +19,7 @@ describe("readSettings (the operating contract)", () => {
     [{ STEWARDS_DRY_RUN: "TRUE" }, "dryRun", true],
     [{ STEWARDS_DRY_RUN: "false" }, "dryRun", false],
     [{ DATABASE_URL: "postgres://u@h/db" }, "databaseUrl", "postgres://u@h/db"],
+    [{ APP_ID: " 12345 " }, "appId", "12345"],
     [{ STEWARDS_DATA_DIR: "/var/lib/stewards" }, "dataDir", "/var/lib/stewards"],
     [{ GHE_HOST: "ghe.example.com" }, "webUrl", "https://ghe.example.com"],
     [{ GHE_HOST: "127.0.0.1:8080", GHE_PROTOCOL: "http" }, "webUrl", "http://127.0.0.1:8080"],

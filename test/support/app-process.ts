@@ -15,7 +15,10 @@ export interface AppProcess {
   webhookUrl: string;
   port: number;
   output(): string;
+  /** SIGTERM, then SIGKILL after 5 s: a graceful stop. */
   stop(): Promise<void>;
+  /** SIGKILL to the whole process group at once: a crash, nothing gets to finish. */
+  kill(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -78,6 +81,16 @@ export async function startApp(env: Record<string, string>, opts: { command?: st
     port,
     webhookUrl: `${url}/api/github/webhooks`,
     output: () => out,
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        return;
+      }
+      await exited;
+    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));

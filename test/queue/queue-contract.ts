@@ -1,0 +1,188 @@
+/**
+ * The one test suite every `JobQueue` passes: pg-boss on the embedded PGlite
+ * always, on PostgreSQL when TEST_DATABASE_URL is set (queue.test.ts). Each
+ * test opens its queues in a schema of its own on one shared database, so a
+ * "restart" is a second queue opened on the same schema.
+ */
+import type { JobQueue, JobSpec, RunningJob } from "../../src/queue/job-queue.js";
+import type { QueueTimings } from "../../src/queue/pg-boss-queue.js";
+
+export interface QueueSubject {
+  /** A queue on `schema` of the shared database; the same schema again sees the same jobs. */
+  open(schema: string, timings?: Partial<QueueTimings>): Promise<JobQueue>;
+  /** True when several processes may share the database (PostgreSQL): jobs are only recovered after their run timeout. */
+  multiProcess: boolean;
+}
+
+/** Fast timings so retries happen within a test. */
+export const FAST: Partial<QueueTimings> = { attempts: 3, retryDelaySeconds: 1, pollSeconds: 0.5, maintenanceSeconds: 1 };
+
+export function delivery(key: string, handler = "commands"): JobSpec<"delivery"> {
+  return { name: "delivery", key, data: { deliveryId: key, event: "issue_comment", handler, installationId: 1, payloadJson: JSON.stringify({ key, nested: { ok: true, text: "é \u0000 ✓" } }) } };
+}
+
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function queueContract(subject: QueueSubject): void {
+  let n = 0;
+  const open: JobQueue[] = [];
+  const schema = () => `q_${process.pid}_${Date.now() % 100000}_${n++}`;
+  async function openQueue(s: string, timings: Partial<QueueTimings> = FAST): Promise<JobQueue> {
+    const q = await subject.open(s, timings);
+    open.push(q);
+    return q;
+  }
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((q) => q.stop({ timeoutMs: 1000 })));
+  });
+  afterAll(async () => {
+    // pg-boss finishes removing stopped workers on a 1 s timer after stop();
+    // let it run before Jest tears the module registry down.
+    await sleep(1500);
+  });
+
+  it("enqueues a key once: the first call resolves true, every later one false", async () => {
+    const q = await openQueue(schema());
+    expect(await q.enqueue(delivery("a"))).toBe(true);
+    expect(await q.enqueue(delivery("a"))).toBe(false);
+    expect(await q.enqueue(delivery("b"))).toBe(true);
+    // The sweep's keys live apart from the deliveries'.
+    expect(await q.enqueue({ name: "sweep", key: "a", data: { scheduledAt: "2026-01-01T00:00:00.000Z" } })).toBe(true);
+    expect((await q.stats()).queued).toBe(3);
+  });
+
+  it("lets exactly one of many concurrent enqueues of one key through, across queues on one database", async () => {
+    const s = schema();
+    const a = await openQueue(s);
+    const b = subject.multiProcess ? await openQueue(s) : a;
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).enqueue(delivery("same"))));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("runs each job once, with its data intact, on attempt 1", async () => {
+    const q = await openQueue(schema());
+    const runs: RunningJob[] = [];
+    await q.work(async (job) => void runs.push(job), { concurrency: 2 });
+    for (const k of ["x", "y", "z"]) await q.enqueue(delivery(k));
+    await waitFor(() => runs.length >= 3, "three runs");
+    await sleep(1500);
+    expect(runs.map((r) => (r.data as { deliveryId: string }).deliveryId).sort()).toEqual(["x", "y", "z"]);
+    expect(runs.every((r) => r.attempt === 1 && !r.lastAttempt && r.name === "delivery")).toBe(true);
+    expect(runs[0]!.data).toMatchObject({ event: "issue_comment", handler: "commands", installationId: 1 });
+    // The payload text comes back byte for byte (jsonb keeps strings exactly, NUL escapes included).
+    const x = runs.find((r) => (r.data as { deliveryId: string }).deliveryId === "x")!;
+    expect(JSON.parse((x.data as { payloadJson: string }).payloadJson)).toEqual({ key: "x", nested: { ok: true, text: "é \u0000 ✓" } });
+    expect(await q.stats()).toMatchObject({ queued: 0, active: 0, failed: 0 });
+  });
+
+  it("retries a failing job with backoff a bounded number of times, then keeps it as failed", async () => {
+    const q = await openQueue(schema());
+    const runs: { attempt: number; last: boolean; at: number }[] = [];
+    await q.work(async (job) => {
+      runs.push({ attempt: job.attempt, last: job.lastAttempt, at: Date.now() });
+      throw new Error("GitHub said 502");
+    });
+    await q.enqueue(delivery("doomed"));
+    await waitFor(async () => (await q.stats()).failed === 1, "the job to be kept as failed", 25_000);
+    await sleep(2500);
+    expect(runs.map((r) => [r.attempt, r.last])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
+    // Backoff: the second retry waits longer than the first delay (1 s, doubled).
+    expect(runs[1]!.at - runs[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(runs[2]!.at - runs[1]!.at).toBeGreaterThanOrEqual(1800);
+    expect(await q.stats()).toMatchObject({ queued: 0, active: 0, failed: 1 });
+  }, 40_000);
+
+  it("runs a job again when a retry succeeds, and not after", async () => {
+    const q = await openQueue(schema());
+    const attempts: number[] = [];
+    await q.work(async (job) => {
+      attempts.push(job.attempt);
+      if (job.attempt === 1) throw new Error("transient");
+    });
+    await q.enqueue(delivery("flaky"));
+    await waitFor(() => attempts.length >= 2, "the retry", 15_000);
+    await sleep(3000);
+    expect(attempts).toEqual([1, 2]);
+    expect(await q.stats()).toMatchObject({ queued: 0, active: 0, failed: 0 });
+  }, 30_000);
+
+  it("runs a job abandoned mid-run by a stopped process again in the next one", async () => {
+    const s = schema();
+    const first = await subject.open(s, FAST);
+    let started = false;
+    let release = () => undefined as void;
+    await first.work(() => {
+      started = true;
+      // Does not finish before the stop: the process "dies" mid-run.
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    await first.enqueue(delivery("interrupted"));
+    await waitFor(() => started, "the first run to start");
+    await first.stop({ timeoutMs: 1000 });
+    // Only now let the abandoned run end, so that pg-boss's stopped worker does not outlive the test.
+    release();
+
+    const second = await openQueue(s);
+    const runs: RunningJob[] = [];
+    await second.work(async (job) => void runs.push(job));
+    await waitFor(() => runs.length >= 1, "the run in the next process", 20_000);
+    expect(runs[0]).toMatchObject({ attempt: 2, data: { deliveryId: "interrupted" } });
+    // It was not enqueued twice: the key is still held.
+    expect(await second.enqueue(delivery("interrupted"))).toBe(false);
+  }, 40_000);
+
+  it("retries a run that outlives its run timeout", async () => {
+    const q = await openQueue(schema(), { ...FAST, runTimeoutSeconds: 1 });
+    const attempts: number[] = [];
+    await q.work((job) => {
+      attempts.push(job.attempt);
+      return job.attempt === 1 ? new Promise<void>(() => undefined) : Promise.resolve();
+    });
+    await q.enqueue(delivery("slow"));
+    await waitFor(() => attempts.length >= 2, "the retry after the timeout", 20_000);
+    expect(attempts.slice(0, 2)).toEqual([1, 2]);
+  }, 30_000);
+
+  it("runs sweeps one at a time, across every queue on the database", async () => {
+    const s = schema();
+    const queues = subject.multiProcess ? [await openQueue(s), await openQueue(s)] : [await openQueue(s)];
+    let active = 0;
+    let maxActive = 0;
+    let done = 0;
+    for (const q of queues) {
+      await q.work(async () => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await sleep(300);
+        active--;
+        done++;
+      }, { concurrency: 3 });
+    }
+    for (let i = 0; i < 4; i++) await queues[i % queues.length]!.enqueue({ name: "sweep", key: `slot-${i}`, data: { scheduledAt: new Date().toISOString() } });
+    await waitFor(() => done >= 4, "four sweeps", 25_000);
+    expect(maxActive).toBe(1);
+  }, 40_000);
+
+  it("reports the age of the oldest waiting job", async () => {
+    const q = await openQueue(schema());
+    await q.enqueue(delivery("waiting"));
+    await sleep(1100);
+    const stats = await q.stats();
+    expect(stats.queued).toBe(1);
+    expect(stats.oldestQueuedSeconds).toBeGreaterThanOrEqual(1);
+  });
+}
