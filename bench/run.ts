@@ -23,6 +23,8 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   store: async () => (await import("./store.js")).benchStore(),
   "webhook-cost": async () => (await import("./webhook-cost.js")).benchWebhookCost(),
   "backfill-cost": async () => (await import("./backfill-cost.js")).benchBackfillCost(),
+  ack: async () => (await import("./ack.js")).benchAck(),
+  "promotion-cost": async () => (await import("./promotion-cost.js")).benchPromotionCost(),
 };
 
 /** Marks the child's one line of results on stdout, so stray output from libraries cannot be mistaken for it. */

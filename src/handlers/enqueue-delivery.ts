@@ -8,7 +8,9 @@
  */
 import type { Context } from "probot";
 import type { JobQueue } from "../queue/job-queue.js";
+import { withDeliveryScope } from "../runtime/delivery-scope.js";
 import type { Services } from "../runtime/services.js";
+import { countDelivery, deliveryInScope, deliveryScopeOf } from "./installation-scope.js";
 
 /** De-duplication key of a delivery's work for one route. */
 export function deliveryKey(appId: string | null, deliveryId: string, route: string): string {
@@ -16,15 +18,22 @@ export function deliveryKey(appId: string | null, deliveryId: string, route: str
 }
 
 export function enqueueDelivery(services: Services, queue: JobQueue, route: string): (ctx: Context) => Promise<void> {
-  return async (ctx: Context) => {
+  const handle = async (ctx: Context) => {
     const installationId = (ctx.payload as { installation?: { id?: number } }).installation?.id ?? null;
     const log = ctx.log.child({ installation: installationId, handler: route });
+    ctx.log = log;
+    // Refused before anything is recorded: a delivery naming another account's resources costs no token and no job.
+    if (!(await deliveryInScope(services, ctx))) return;
     const queued = await queue.enqueue({
       name: "delivery",
       key: deliveryKey(services.settings.appId, ctx.id, route),
       data: { deliveryId: ctx.id, event: ctx.name, handler: route, installationId, payloadJson: JSON.stringify(ctx.payload) },
     });
     if (queued) log.debug({}, "delivery queued");
-    else log.info({}, "duplicate delivery ignored");
+    else {
+      log.info({}, "duplicate delivery ignored");
+      countDelivery(services, ctx, "duplicate");
+    }
   };
+  return (ctx: Context) => withDeliveryScope(deliveryScopeOf(ctx), () => handle(ctx));
 }

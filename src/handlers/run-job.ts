@@ -8,6 +8,7 @@
  */
 import { Context, type Probot } from "probot";
 import type { DeliveryJobData, JobHandler, RunningJob } from "../queue/job-queue.js";
+import { withDeliveryScope } from "../runtime/delivery-scope.js";
 import type { Services } from "../runtime/services.js";
 import { findRoute } from "./routes.js";
 import { runSweep } from "./sweep.js";
@@ -35,14 +36,24 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
       log.error({}, `no handler named ${data.handler}; the delivery is dropped`);
       return;
     }
-    await reportFailure(job, log, data.handler, async () => {
-      const started = Date.now();
-      const octokit = data.installationId !== null ? await app.auth(data.installationId) : await app.auth();
-      const payload: unknown = JSON.parse(data.payloadJson);
-      const ctx = new Context({ id: data.deliveryId, name: data.event, payload } as ContextEvent, octokit, log);
-      await route.run(jobServices, ctx);
-      log.info({ ms: Date.now() - started }, "delivery handled");
-    });
+    const scope = data.installationId !== null ? { id: data.deliveryId, installation: data.installationId } : { id: data.deliveryId };
+    // Every line logged while the job runs, octokit's included, carries the delivery id and installation.
+    await withDeliveryScope(scope, () =>
+      reportFailure(job, log, data.handler, async () => {
+        const started = Date.now();
+        const octokit = data.installationId !== null ? await app.auth(data.installationId) : await app.auth();
+        const payload: unknown = JSON.parse(data.payloadJson);
+        const ctx = new Context({ id: data.deliveryId, name: data.event, payload } as ContextEvent, octokit, log);
+        try {
+          await route.run(jobServices, ctx);
+        } catch (err) {
+          if (job.lastAttempt) jobServices.metrics.deliveries.inc({ event: data.event, outcome: "failed" });
+          throw err;
+        }
+        jobServices.metrics.deliveries.inc({ event: data.event, outcome: "handled" });
+        log.info({ ms: Date.now() - started }, "delivery handled");
+      }),
+    );
   };
 }
 

@@ -73,10 +73,12 @@ describe("the running server's operations surface", () => {
   it("counts a handled delivery, its API requests and the rate limit left on /metrics", async () => {
     const res = await sendWebhook(app.webhookUrl, { secret: SECRET, event: "issue_comment", deliveryId: "ops-1", payload: comment("/stewards help", 1) });
     expect(res.status).toBe(200);
-    expect(fake.comments(OWNER, REPO, 1)).toHaveLength(1);
-
-    const text = await metrics();
-    expect(sample(text, "stewards_webhook_deliveries_total", { event: "issue_comment", outcome: "handled" })).toBe(1);
+    // Acknowledged once queued; the work follows.
+    await eventually(() => fake.comments(OWNER, REPO, 1).length === 1, "the reply");
+    const text = await eventually(async () => {
+      const t = await metrics();
+      return sample(t, "stewards_webhook_deliveries_total", { event: "issue_comment", outcome: "handled" }) === 1 ? t : undefined;
+    }, "the handled delivery on /metrics");
     expect(sample(text, "stewards_github_requests_total", { route: "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", status: "201" })).toBe(1);
     // The fake counts requests per token as GitHub does: the gauge shows what its last answer said.
     const comments = fake.requests.filter((r) => r.route === "POST /repos/{owner}/{repo}/issues/{issue_number}/comments");

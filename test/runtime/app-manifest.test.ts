@@ -44,7 +44,7 @@ function sources(dir: string): string[] {
 const manifest = parse(readFileSync("app.yml", "utf8")) as { default_events: string[]; default_permissions: Record<string, Level> };
 const code = sources("src").map((f) => readFileSync(f, "utf8")).join("\n");
 const routes = [...new Set([...code.matchAll(/"(GET|POST|PATCH|PUT|DELETE) (\/[^"\s]*)"/g)].map((m) => `${m[1]} ${m[2]}`))];
-const events = [...new Set([...readFileSync("src/index.ts", "utf8").matchAll(/"([a-z_]+)(?:\.[a-z_]+)?"/g)].map((m) => m[1]!).filter((e) => e in EVENT_PERMISSIONS))];
+const events = [...new Set([...readFileSync("src/handlers/routes.ts", "utf8").matchAll(/"([a-z_]+)(?:\.[a-z_]+)?"/g)].map((m) => m[1]!).filter((e) => e in EVENT_PERMISSIONS))];
 
 describe("app.yml", () => {
   it("subscribes to exactly the events the app handles (installation is always sent)", () => {
