@@ -115,11 +115,16 @@ function botReplies(issue: number) {
   return fake.comments(OWNER, REPO, issue).filter((c) => c.user.login.endsWith("[bot]"));
 }
 
-/** Sends a comment and waits for one more reply from the app on that issue. */
+/** The app's replies to commands on an issue (not its status or outcome comments), oldest first. */
+function commandReplies(issue: number) {
+  return botReplies(issue).filter((c) => c.body.includes('"kind":"command-reply"'));
+}
+
+/** Sends a comment and waits for the app's reply to it (the work runs from the queue, in any order with the status comment). */
 async function ask(body: string, issue: number, sender: string): Promise<string> {
-  const before = botReplies(issue).length;
+  const before = commandReplies(issue).length;
   await send("issue_comment", comment(body, issue, sender));
-  const reply = await eventually(() => botReplies(issue)[before], `a reply to ${JSON.stringify(body)}`);
+  const reply = await eventually(() => commandReplies(issue)[before], `a reply to ${JSON.stringify(body)}`);
   return reply.body;
 }
 
