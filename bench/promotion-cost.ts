@@ -16,8 +16,7 @@
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { startFakeGitHub, type FakeRequestRecord } from "../test/fake-github/server.js";
-import { eventually, startApp } from "../test/support/app-process.js";
-import { testPrivateKey } from "../test/support/keys.js";
+import { eventually, installedAppEnv, startApp } from "../test/support/app-process.js";
 import { examplePayload, sendWebhook } from "../test/support/webhooks.js";
 import { formatFigure, round, type Figure } from "./figure.js";
 
@@ -42,7 +41,7 @@ export async function benchPromotionCost(): Promise<Figure[]> {
   for (const login of people) {
     for (let k = 0; k < 4; k++) fake.addMergedPullRequest(OWNER, REPO, { number: number++, author: login, mergedAt: new Date(Date.now() - (50 - k) * DAY).toISOString(), additions: 5, deletions: 1 });
   }
-  const app = await startApp({ APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: "http", SWEEP_INTERVAL: "1h", LOG_LEVEL: "info" });
+  const app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h" }));
   let delivery = 0;
   const send = (event: string, payload: unknown) => sendWebhook(app.webhookUrl, { secret: SECRET, event, deliveryId: `bench-${++delivery}`, payload: payload as Record<string, unknown> });
   const repository = { default_branch: "main" };

@@ -6,8 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { startFakeGitHub, type FakeGitHub, type FakeRequestRecord } from "../fake-github/server.js";
-import { eventually, startApp, type AppProcess } from "../support/app-process.js";
-import { testPrivateKey } from "../support/keys.js";
+import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
 const OWNER = "acme";
@@ -43,15 +42,7 @@ beforeAll(async () => {
     fake.addMergedPullRequest(OWNER, REPO, { number: i, author: "ana", mergedAt: new Date(Date.now() - (40 - i) * DAY).toISOString(), additions: 10, deletions: 1 });
   }
   fake.addIssue(OWNER, REPO, { title: "Where do I stand?", number: 50, author: "ana" });
-  app = await startApp({
-    APP_ID: "1",
-    PRIVATE_KEY: testPrivateKey(),
-    WEBHOOK_SECRET: SECRET,
-    GHE_HOST: fake.host,
-    GHE_PROTOCOL: "http",
-    SWEEP_INTERVAL: "1h",
-    STEWARDS_DRY_RUN: "true",
-  });
+  app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h", STEWARDS_DRY_RUN: "true" }));
 }, 180_000);
 
 afterAll(async () => {

@@ -6,8 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
-import { eventually, startApp, type AppProcess } from "../support/app-process.js";
-import { testPrivateKey } from "../support/keys.js";
+import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
 const OWNER = "acme";
@@ -86,15 +85,7 @@ beforeAll(async () => {
   for (let i = 1; i <= 4; i++) {
     fake.addMergedPullRequest(OWNER, REPO, { number: i, author: "ana", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
   }
-  app = await startApp({
-    APP_ID: "1",
-    PRIVATE_KEY: testPrivateKey(),
-    WEBHOOK_SECRET: SECRET,
-    GHE_HOST: fake.host,
-    GHE_PROTOCOL: "http",
-    SWEEP_INTERVAL: "1h",
-    ...(process.env.E2E_DEBUG ? { LOG_LEVEL: "debug" } : {}),
-  });
+  app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h", ...(process.env.E2E_DEBUG ? { LOG_LEVEL: "debug" } : {}) }));
   const install = examplePayload("installation", "created", {
     installationId: INSTALLATION,
     patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
