@@ -15,7 +15,8 @@
  */
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { startFakeGitHub, type FakeRequestRecord } from "../test/fake-github/server.js";
+import { isReadRequest } from "../test/fake-github/request-kinds.js";
+import { startFakeGitHub } from "../test/fake-github/server.js";
 import { eventually, installedAppEnv, startApp } from "../test/support/app-process.js";
 import { examplePayload, sendWebhook } from "../test/support/webhooks.js";
 import { formatFigure, round, type Figure } from "./figure.js";
@@ -28,7 +29,6 @@ const DAY = 86_400_000;
 const PEOPLE = 5;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const isRead = (r: FakeRequestRecord) => r.method === "GET" || (r.route === "POST /graphql" && !/^\s*mutation\b/.test(String((r.body as { query?: unknown })?.query ?? "")));
 
 export async function benchPromotionCost(): Promise<Figure[]> {
   const fake = await startFakeGitHub();
@@ -79,7 +79,7 @@ export async function benchPromotionCost(): Promise<Figure[]> {
       if (i === 0) firstExtra = oneOff;
       totals.push(fake.requests.length - oneOff);
       if (process.env.BENCH_DEBUG) console.error(fake.requests.map((r) => `${r.method} ${r.path}`).join("\n"));
-      writes.push(fake.requests.filter((r) => !isRead(r) && !r.path.endsWith("/access_tokens")).length);
+      writes.push(fake.requests.filter((r) => !isReadRequest(r) && !r.path.endsWith("/access_tokens")).length);
     }
     fake.assertNoViolations();
     return [

@@ -5,6 +5,7 @@
  * no non-GET REST request (but the token exchange) and no GraphQL mutation.
  */
 import { readFileSync } from "node:fs";
+import { isReadRequest } from "../fake-github/request-kinds.js";
 import { startFakeGitHub, type FakeGitHub, type FakeRequestRecord } from "../fake-github/server.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
@@ -23,15 +24,8 @@ let n = 0;
 const send = (event: string, payload: unknown) =>
   sendWebhook(app.webhookUrl, { secret: SECRET, event, deliveryId: `dry-${++n}`, payload: payload as Record<string, unknown> });
 
-function isWrite(r: FakeRequestRecord): boolean {
-  if (r.method === "GET") return false;
-  if (r.method === "POST" && /\/app\/installations\/\d+\/access_tokens$/.test(r.path)) return false;
-  if (r.method === "POST" && r.path.endsWith("/graphql")) {
-    const query = String((r.body as { query?: unknown } | undefined)?.query ?? "");
-    return /^\s*mutation\b/.test(query);
-  }
-  return true;
-}
+/** A write, but for the token exchange every app makes: what dry run must never send. */
+const isWrite = (r: FakeRequestRecord) => !isReadRequest(r) && !/\/app\/installations\/\d+\/access_tokens$/.test(r.path);
 
 beforeAll(async () => {
   fake = await startFakeGitHub();
