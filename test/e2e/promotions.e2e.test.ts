@@ -218,6 +218,8 @@ describe("a promotion from merged PRs to the roster", () => {
 });
 
 describe("commands on proposals", () => {
+  // Several commands per test, each answered by a comment that octokit's throttling spaces 3 s apart.
+  jest.setTimeout(120_000);
   let nomination = 0;
 
   it("lets only approvers nominate, and opens a nomination showing unmet requirements", async () => {
