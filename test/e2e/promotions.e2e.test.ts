@@ -219,7 +219,7 @@ describe("a promotion from merged PRs to the roster", () => {
 
 describe("commands on proposals", () => {
   // Several commands per test, each answered by a comment that octokit's throttling spaces 3 s apart.
-  jest.setTimeout(120_000);
+  const SLOW = 120_000;
   let nomination = 0;
 
   it("lets only approvers nominate, and opens a nomination showing unmet requirements", async () => {
@@ -234,7 +234,7 @@ describe("commands on proposals", () => {
     expect(issue.labels).toContain("stewards:promotion");
     expect(issue.body).toMatch(/Wrote the whole tutorial/);
     expect(issue.body).toMatch(/❌/);
-  });
+  }, SLOW);
 
   it("refuses /reject from the candidate and without a reason, and rejects with one", async () => {
     expect(await ask("/reject I changed my mind", nomination, "ben")).toMatch(/cannot reject their own/);
@@ -249,7 +249,7 @@ describe("commands on proposals", () => {
     expect(log).not.toMatch(/(^|[^\u200d\w])@ben/);
     expect(fake.file(OWNER, REPO, ".github/roster.yml")).not.toMatch(/login: ben/);
     expect(await ask("/withdraw", nomination, "ben")).toMatch(/not an open proposal/);
-  });
+  }, SLOW);
 
   it("survives GitHub refusing the commit: nothing half-applied, the next event applies it once; a moved branch is re-read", async () => {
     const reply = await ask("/nominate @dee member Fixed the flaky CI", 200, "alice");
@@ -278,7 +278,7 @@ describe("commands on proposals", () => {
     expect(head.message).toMatch(/promote dee to member/);
     expect(fake.state.requireRepo(OWNER, REPO).commits.get(head.parents[0]!)).toBeDefined();
     expect(fake.state.requireRepo(OWNER, REPO).commits.size).toBeGreaterThan(commits);
-  });
+  }, SLOW);
 
   it("lets a holder step down at once, and refuses someone who holds no role", async () => {
     fake.addIssue(OWNER, REPO, { title: "Stepping back", number: 300, author: "bob" });
@@ -287,5 +287,5 @@ describe("commands on proposals", () => {
     expect(reply).toMatch(/D-0004/);
     expect(fake.file(OWNER, REPO, ".github/roster.yml")).toMatch(/login: bob\n\s+role: reviewer/);
     expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")).toMatch(/^## D-0004 — step-down: bob$/m);
-  });
+  }, SLOW);
 });
