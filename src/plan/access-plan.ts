@@ -152,6 +152,14 @@ export function desiredAccess(governance: Governance, roster: Roster): DesiredAc
   };
 }
 
+/** What the reader must read for `desired`: the teams it grants, and the branches (exact names) it grants bypass on. */
+export function resourcesToRead(desired: DesiredAccess): { teams: string[]; branches: string[] } {
+  return {
+    teams: desired.teams.map((t) => t.slug),
+    branches: [...new Set(desired.bypass.flatMap((b) => b.branches))].filter((b) => !BRANCH_PATTERN.test(b)),
+  };
+}
+
 export interface AccessPlanOptions {
   /**
    * Logins the app added earlier and may take away again when they stop
