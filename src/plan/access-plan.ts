@@ -531,7 +531,7 @@ function planRulesets(desired: DesiredAccess, snapshot: AccessSnapshot, notes: A
   if (!usesRulesets(snapshot)) return;
   const repo = snapshot.repo;
   const ownedNames = new Set(rulesetGroups(desired).map((g) => g.name));
-  const others = rs.list.filter((r) => r.target === "branch" && !ownedNames.has(r.name) && r.enforcement !== "disabled");
+  const others = rs.list.filter((r) => r.target === "branch" && !(r.sourceType === "Repository" && ownedNames.has(r.name)) && r.enforcement !== "disabled");
   if (others.length) {
     notes.push({
       code: "other-rulesets",

@@ -12,7 +12,14 @@
  *
  * Not wired into any handler yet (the integrator does that); it needs only
  * an AccessReader, the executor and a logger, so a handler, the sweep and a
- * CLI can all call it.
+ * CLI can all call it. From the ports of runtime/services.ts:
+ *
+ *   const gh = githubFor(octokit, services);
+ *   syncAccess({ reader: githubAccessReader(gh), execute: (a, l) => gh.execute(a, l, { dryRun: governance.dry_run }), log },
+ *              { repo, ownerType: payload.repository.owner.type, defaultBranch: payload.repository.default_branch, governance, roster })
+ *
+ * `ownerType` and `defaultBranch` come from the payload (or the sweep's
+ * `GET /installation/repositories` entries), so no request is spent on them.
  *
  * Each action runs on its own: one that fails (a person who cannot be
  * invited, a 403 for a missing permission) is reported in its result and the
