@@ -4,8 +4,10 @@
  * failure stops the rest and is rethrown (callers order actions so that a
  * partial run leaves nothing inconsistent, and re-running is idempotent).
  */
-import type { Action } from "../plan/actions.js";
+import type { AccessAction, Action } from "../plan/actions.js";
 import { describeAction } from "../plan/actions.js";
+import type { RulesetSpec } from "../plan/access-snapshot.js";
+import { isStatus } from "./contents.js";
 import { findMarkers, renderMarker } from "../render/markers.js";
 import type { Logger } from "./logger.js";
 
@@ -31,6 +33,8 @@ export interface ActionResult {
   dryRun: boolean;
   /** True when an earlier attempt had already made it (see `lookBeforeCreate`): nothing was written now. */
   reused?: boolean;
+  /** `team.add-member`: `pending` when GitHub invited the person (not in the organisation yet) instead of adding them. */
+  membership?: "active" | "pending";
 }
 
 export async function executeActions(
@@ -69,7 +73,7 @@ export async function executeActions(
   return results;
 }
 
-async function run(client: WriteClient, a: Action): Promise<Pick<ActionResult, "created" | "commit">> {
+async function run(client: WriteClient, a: Action): Promise<Pick<ActionResult, "created" | "commit" | "membership">> {
   const base = { owner: a.repo.owner, repo: a.repo.repo };
   switch (a.kind) {
     case "check-run.create": {
@@ -130,7 +134,129 @@ async function run(client: WriteClient, a: Action): Promise<Pick<ActionResult, "
     }
     case "commit.files":
       return { commit: await commitFiles(client, a) };
+    default:
+      return runAccess(client, a);
   }
+}
+
+// --- Access actions (plan/access-plan.ts) ---
+
+/**
+ * A CODEOWNERS file was committed but GitHub reports errors in it: the write
+ * failed its check. The commit stays (it is on the branch); the errors say
+ * which lines, and whether they are in the stewards block or people's lines.
+ */
+export class CodeownersErrorsError extends Error {
+  constructor(
+    readonly path: string,
+    readonly commitSha: string,
+    readonly errors: ReadonlyArray<{ line: number; kind: string; message: string; inBlock: boolean }>,
+  ) {
+    super(
+      `GitHub reports ${errors.length} CODEOWNERS error${errors.length === 1 ? "" : "s"} in ${path} after commit ${commitSha.slice(0, 7)}: ` +
+        errors.map((e) => `line ${e.line} (${e.inBlock ? "stewards block" : "outside the stewards block"}): ${e.kind}`).join("; "),
+    );
+    this.name = "CodeownersErrorsError";
+  }
+}
+
+function rulesetBody(r: RulesetSpec): Record<string, unknown> {
+  return {
+    name: r.name,
+    target: r.target,
+    enforcement: r.enforcement,
+    bypass_actors: r.bypassActors.map((b) => ({ actor_id: b.actorId, actor_type: b.actorType, bypass_mode: b.bypassMode })),
+    ...(r.conditions ? { conditions: { ref_name: { include: r.conditions.refName.include, exclude: r.conditions.refName.exclude } } } : {}),
+    rules: r.rules,
+  };
+}
+
+async function runAccess(client: WriteClient, a: AccessAction): Promise<Pick<ActionResult, "created" | "commit" | "membership">> {
+  const base = { owner: a.repo.owner, repo: a.repo.repo };
+  switch (a.kind) {
+    case "team.add-member": {
+      // role "member": the request would otherwise also change a team maintainer's role (the planner adds only people not in the team).
+      const res = await client.request("PUT /orgs/{org}/teams/{team_slug}/memberships/{username}", { org: a.org, team_slug: a.team, username: a.login, role: "member" });
+      return { membership: (res.data as { state?: string } | null)?.state === "pending" ? "pending" : "active" };
+    }
+    case "team.remove-member":
+      try {
+        await client.request("DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}", { org: a.org, team_slug: a.team, username: a.login });
+      } catch (err) {
+        // Already gone (someone removed them, or a retried job): the goal is met.
+        if (!isStatus(err, 404)) throw err;
+      }
+      return {};
+    case "branch-protection.update": {
+      // Granular endpoints rather than the whole-configuration PUT: each touches only its list, so a setting changed by
+      // someone between our read and this write is not overwritten with what we read.
+      const branch = { ...base, branch: a.branch };
+      if (a.restrictionUsers?.add.length) {
+        await client.request("POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users", { ...branch, users: a.restrictionUsers.add });
+      }
+      if (a.restrictionUsers?.remove.length) {
+        await client.request("DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users", { ...branch, users: a.restrictionUsers.remove });
+      }
+      const reviews = a.after.requiredPullRequestReviews;
+      if (a.pullRequestBypass && reviews) {
+        // The review section as read, bypass users changed: every field is sent, so no default can stand in for one we left out.
+        const lists = (l: { users: string[]; teams: string[]; apps: string[] }) => ({ users: l.users, teams: l.teams, apps: l.apps });
+        await client.request("PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews", {
+          ...branch,
+          dismiss_stale_reviews: reviews.dismissStaleReviews,
+          require_code_owner_reviews: reviews.requireCodeOwnerReviews,
+          required_approving_review_count: reviews.requiredApprovingReviewCount,
+          require_last_push_approval: reviews.requireLastPushApproval,
+          ...(reviews.dismissalRestrictions ? { dismissal_restrictions: lists(reviews.dismissalRestrictions) } : {}),
+          bypass_pull_request_allowances: lists({ users: a.pullRequestBypass.users, teams: a.pullRequestBypass.teams, apps: a.pullRequestBypass.apps }),
+        });
+      }
+      return {};
+    }
+    case "ruleset.create": {
+      const res = await client.request("POST /repos/{owner}/{repo}/rulesets", { ...base, ...rulesetBody(a.ruleset) });
+      const data = res.data as { id: number; _links?: { html?: { href?: string } } };
+      return { created: { id: data.id, ...(data._links?.html?.href ? { url: data._links.html.href } : {}) } };
+    }
+    case "ruleset.update":
+      await client.request("PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}", { ...base, ruleset_id: a.id, ...rulesetBody(a.ruleset) });
+      return {};
+    case "codeowners.write": {
+      const commit = await commitFiles(client, {
+        repo: a.repo,
+        branch: a.branch,
+        parentSha: a.parentSha,
+        baseTreeSha: a.baseTreeSha,
+        files: { [a.path]: a.text },
+        message: a.message,
+      });
+      await checkCodeowners(client, a, commit.sha);
+      return { commit };
+    }
+  }
+}
+
+/**
+ * GitHub's verdict on the CODEOWNERS file at `sha`: resolves when it reports
+ * no error, rejects with CodeownersErrorsError otherwise (also when it
+ * answers 404, which at a commit that has the file means it did not find it).
+ */
+async function checkCodeowners(client: WriteClient, a: Extract<AccessAction, { kind: "codeowners.write" }>, sha: string): Promise<void> {
+  let errors: Array<{ line: number; kind: string; message: string; path?: string }>;
+  try {
+    const res = await client.request("GET /repos/{owner}/{repo}/codeowners/errors", { owner: a.repo.owner, repo: a.repo.repo, ref: sha });
+    errors = (res.data as { errors?: typeof errors }).errors ?? [];
+  } catch (err) {
+    if (!isStatus(err, 404)) throw err;
+    errors = [{ line: 0, kind: "Not found", message: `GitHub found no CODEOWNERS file at ${sha}` }];
+  }
+  const mine = errors.filter((e) => !e.path || e.path === a.path);
+  if (mine.length === 0) return;
+  throw new CodeownersErrorsError(
+    a.path,
+    sha,
+    mine.map((e) => ({ line: e.line, kind: e.kind, message: e.message, inBlock: e.line >= a.blockLines.start && e.line <= a.blockLines.end })),
+  );
 }
 
 /**
@@ -140,7 +266,7 @@ async function run(client: WriteClient, a: Action): Promise<Pick<ActionResult, "
  * tree and commit objects left behind by a failed move are unreachable and
  * harmless (GitHub collects them).
  */
-async function commitFiles(client: WriteClient, a: Extract<Action, { kind: "commit.files" }>): Promise<{ sha: string; url?: string }> {
+async function commitFiles(client: WriteClient, a: Omit<Extract<Action, { kind: "commit.files" }>, "kind">): Promise<{ sha: string; url?: string }> {
   const base = { owner: a.repo.owner, repo: a.repo.repo };
   const tree = await client.request("POST /repos/{owner}/{repo}/git/trees", {
     ...base,

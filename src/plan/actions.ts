@@ -4,6 +4,9 @@
  * out — or, in dry run, logs as a plan line instead. This is the only place
  * dry run is decided (STYLE habit 1): no use-case checks a dry-run flag.
  */
+import type { ActorLists, ClassicProtection } from "./classic-protection.js";
+import type { RulesetSpec } from "./access-snapshot.js";
+
 export interface RepoRef {
   owner: string;
   repo: string;
@@ -45,7 +48,56 @@ export type Action =
    */
   | { kind: "commit.files"; repo: RepoRef; branch: string; parentSha: string; baseTreeSha: string; files: Record<string, string>; message: string }
   /** Closes an issue as completed or not planned, optionally with a final body. */
-  | { kind: "issue.close"; repo: RepoRef; number: number; reason: "completed" | "not_planned" };
+  | { kind: "issue.close"; repo: RepoRef; number: number; reason: "completed" | "not_planned" }
+  | AccessAction;
+
+// --- Access (teams, branch protection, rulesets, CODEOWNERS), planned by plan/access-plan.ts ---
+
+export type AccessAction =
+  /** Add `login` to the org team `team` (as a team member, not maintainer); GitHub invites them to the org if they are not in it. */
+  | { kind: "team.add-member"; repo: RepoRef; org: string; team: string; login: string }
+  /** Remove `login`'s membership of the org team `team`. */
+  | { kind: "team.remove-member"; repo: RepoRef; org: string; team: string; login: string }
+  /**
+   * Change the two user lists of a branch's classic protection the app
+   * manages: push restrictions (`restrictionUsers`, only where pushes are
+   * already restricted) and the PR-review bypass allowances
+   * (`pullRequestBypass`: the full new lists, only where reviews are already
+   * required). `before` is the protection as read and `after` the intended
+   * result; the planner verified that `after` differs from `before` in
+   * nothing else (classic-protection.ts).
+   */
+  | {
+      kind: "branch-protection.update";
+      repo: RepoRef;
+      branch: string;
+      restrictionUsers?: { add: string[]; remove: string[] };
+      pullRequestBypass?: ActorLists & { add: string[]; remove: string[] };
+      before: ClassicProtection;
+      after: ClassicProtection;
+    }
+  /** Create a ruleset the app owns; `teamSlugs` names the bypass teams for people. */
+  | { kind: "ruleset.create"; repo: RepoRef; ruleset: RulesetSpec; teamSlugs: string[] }
+  /** Replace the settings of the app's own ruleset `id` (rules and other actors kept as read). */
+  | { kind: "ruleset.update"; repo: RepoRef; id: number; ruleset: RulesetSpec; teamSlugs: string[]; change: string }
+  /**
+   * Write `text` to `path` as one commit on `branch` (parent `parentSha`, tree
+   * `baseTreeSha`, fast-forward only, like `commit.files`), then ask GitHub
+   * for CODEOWNERS errors at that commit: any error fails the action.
+   * `blockLines` is the 1-based line range of the stewards block in `text`,
+   * so errors can be told apart from those in people's lines.
+   */
+  | {
+      kind: "codeowners.write";
+      repo: RepoRef;
+      branch: string;
+      parentSha: string;
+      baseTreeSha: string;
+      path: string;
+      text: string;
+      message: string;
+      blockLines: { start: number; end: number };
+    };
 
 /** One line of a dry-run plan, in words. */
 export function describeAction(a: Action): string {
@@ -65,5 +117,30 @@ export function describeAction(a: Action): string {
       return `commit ${Object.keys(a.files).join(", ")} to ${r}@${a.branch}: "${a.message.split("\n")[0]}"`;
     case "issue.close":
       return `close issue ${r}#${a.number} (${a.reason === "completed" ? "completed" : "not planned"})`;
+    default:
+      return describeAccessAction(a, r);
+  }
+}
+
+function describeAccessAction(a: AccessAction, r: string): string {
+  const people = (add: readonly string[], remove: readonly string[]) =>
+    [...add.map((l) => `+@${l}`), ...remove.map((l) => `-@${l}`)].join(" ");
+  switch (a.kind) {
+    case "team.add-member":
+      return `add @${a.login} to team ${a.org}/${a.team}`;
+    case "team.remove-member":
+      return `remove @${a.login} from team ${a.org}/${a.team}`;
+    case "branch-protection.update": {
+      const parts: string[] = [];
+      if (a.restrictionUsers) parts.push(`push restrictions ${people(a.restrictionUsers.add, a.restrictionUsers.remove)}`);
+      if (a.pullRequestBypass) parts.push(`pull request bypass ${people(a.pullRequestBypass.add, a.pullRequestBypass.remove)}`);
+      return `update classic protection of ${r}@${a.branch}: ${parts.join("; ")}`;
+    }
+    case "ruleset.create":
+      return `create ruleset "${a.ruleset.name}" on ${r} for ${(a.ruleset.conditions?.refName.include ?? []).join(", ")} with bypass for ${a.teamSlugs.length ? a.teamSlugs.map((t) => `team ${t}`).join(", ") : "nobody"}`;
+    case "ruleset.update":
+      return `update ruleset "${a.ruleset.name}" (${a.id}) on ${r}: ${a.change}`;
+    case "codeowners.write":
+      return `write the stewards block of ${a.path} to ${r}@${a.branch}`;
   }
 }

@@ -16,6 +16,9 @@ const ROUTE_PERMISSIONS: Array<[RegExp, string | null]> = [
   [/^\/installation\/repositories$/, null],
   [/^\/repos\/\{owner\}\/\{repo\}$/, null],
   [/^\/repos\/\{owner\}\/\{repo\}\/check-runs/, "checks"],
+  // Listing collaborators (the admins the access floor protects) needs only metadata.
+  [/^\/repos\/\{owner\}\/\{repo\}\/collaborators$/, null],
+  [/^\/repos\/\{owner\}\/\{repo\}\/codeowners\//, "contents"],
   [/^\/repos\/\{owner\}\/\{repo\}\/(contents|git)\//, "contents"],
   [/^\/repos\/\{owner\}\/\{repo\}\/issues/, "issues"],
   [/^\/repos\/\{owner\}\/\{repo\}\/pulls/, "pull_requests"],
