@@ -103,7 +103,7 @@ function backingWords(b: Backing, s: Style): string {
     case "logged":
       return `decided in ${s.code(b.id)}`;
     case "no-decision":
-      return `no ${s.code("decision:")} id`;
+      return s === PLAIN ? "no decision id" : `no ${s.code("decision:")} id`;
     case "not-in-log":
       return `${s.code(b.id)} is not in the log`;
     case "manual-change":

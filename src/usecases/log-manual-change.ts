@@ -115,7 +115,8 @@ export function manualChangeDrafts(input: ManualChangeInput, webUrl: string): { 
   const { effect } = input;
   const full = `${input.repo.owner}/${input.repo.repo}`;
   const day = input.now.toISOString().slice(0, 10);
-  const link = { label: `${full}@${input.commitSha.slice(0, 7)}`, url: `${webUrl.replace(/\/+$/, "")}/${full}/commit/${input.commitSha}` };
+  // Not `owner/repo@sha`: the log neutralises every `@`, which would put an invisible character in the label.
+  const link = { label: `${full} commit ${input.commitSha.slice(0, 7)}`, url: `${webUrl.replace(/\/+$/, "")}/${full}/commit/${input.commitSha}` };
   const others = input.authors.filter((a) => a.toLowerCase() !== input.pusher.toLowerCase());
   const decidedBy = `${input.pusher}, by hand: pushed to ${input.branch} without a proposal${others.length ? `; commit by ${[...new Set(others)].join(", ")}` : ""}`;
   const said = firstLine(input.message);
@@ -126,7 +127,7 @@ export function manualChangeDrafts(input: ManualChangeInput, webUrl: string): { 
   const ruleWords = effect.rules.slice(0, MAX_RULES_NAMED).map(describeRuleChange);
   if (effect.rules.length > MAX_RULES_NAMED) ruleWords.push(`and ${effect.rules.length - MAX_RULES_NAMED} more`);
   if (effect.rules.length > 0 || (!effect.compared && input.ladderTouched)) {
-    const words = effect.compared ? ruleWords.join("; ") : `first valid ladder: ${input.head.governance.ladder.map((r) => r.role).join(" → ")}`;
+    const words = effect.compared ? ruleWords.join("; ") : `no valid ladder was in force before; now ${input.head.governance.ladder.map((r) => r.role).join(" → ")}`;
     out.push({
       draft: {
         ...base,
