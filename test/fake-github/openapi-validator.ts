@@ -49,11 +49,26 @@ interface Route {
 
 /**
  * Parameters whose values legitimately contain slashes (file paths, refs such as
- * heads/main, compare's base...head with branch names). openapi-backend's router
+ * heads/main, compare's base...head with branch names, branch names themselves, which
+ * GitHub marks x-multi-segment). openapi-backend's router
  * matches every parameter as one segment, so these are matched greedily here and
  * re-encoded before being handed to it.
  */
-const GREEDY_PARAMS = new Set(["path", "ref", "basehead"]);
+const GREEDY_PARAMS = new Set(["path", "ref", "basehead", "branch"]);
+
+/**
+ * Operations whose body GitHub still takes as a bare JSON array, the legacy form that
+ * octokit sends (its `mapToData`), although the description now says `{ <key>: [...] }`.
+ * Such an array is validated as that object.
+ */
+const LEGACY_ARRAY_BODIES: Record<string, string> = Object.fromEntries(
+  ["add", "set", "remove"].flatMap((verb) => [
+    [`repos/${verb}-user-access-restrictions`, "users"],
+    [`repos/${verb}-team-access-restrictions`, "teams"],
+    [`repos/${verb}-app-access-restrictions`, "apps"],
+    [`repos/${verb}-status-check-contexts`, "contexts"],
+  ]),
+);
 
 function escapeRegExp(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -143,16 +158,28 @@ export class OpenApiValidator {
       (path, name) => path.replace(`{${name}}`, encodeURIComponent(params[name] ?? "")),
       route.template,
     );
+    const legacyKey = LEGACY_ARRAY_BODIES[String(route.operation.operationId)];
+    const body = legacyKey && Array.isArray(req.body) ? { [legacyKey]: req.body } : req.body;
     const result = this.api.validateRequest(
-      { method: req.method.toLowerCase(), path: onePerSegment, query: req.query, headers: headersForValidation(req.headers, req.body), body: req.body as never },
+      { method: req.method.toLowerCase(), path: onePerSegment, query: req.query, headers: headersForValidation(req.headers, body), body: body as never },
       route.operation,
     );
-    const errors = (result.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`);
+    const errors = formatAjvErrors(result.errors);
     return {
       match: { operationId: String(route.operation.operationId), pathTemplate: route.template, method: route.method, params },
       errors,
       ms: performance.now() - started,
     };
+  }
+
+  /**
+   * Checks a response body against the operation's schema for that status code (a
+   * 204 must have no body). Empty when it conforms, or when the description has no
+   * JSON schema for the status. Validators are compiled on first use per operation.
+   */
+  validateResponse(operationId: string, status: number, body: unknown): string[] {
+    const result = this.api.validateResponse(body === undefined ? null : body, operationId, status);
+    return formatAjvErrors(result.errors);
   }
 
   private findRoute(method: string, rawPath: string): { route: Route; params: Record<string, string> } | undefined {
@@ -168,6 +195,10 @@ export class OpenApiValidator {
     }
     return undefined;
   }
+}
+
+function formatAjvErrors(errors: { instancePath?: string; message?: string; keyword: string; params?: Record<string, unknown> }[] | null | undefined): string[] {
+  return (errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`);
 }
 
 function safeDecode(value: string): string {
