@@ -31,7 +31,6 @@ import {
   restrictionsJson,
   reviewProtectionJson,
   rulesetJson,
-  shortBranchJson,
   statusChecksJson,
   teamFullJson,
   teamJson,
@@ -204,18 +203,6 @@ const getBranch = withRepo((ctx, repo) => {
   const sha = repo.refs.get(`heads/${branch}`);
   if (!sha) return notFound("Branch not found");
   return { status: 200, body: branchJson(ctx.urls, repo, branch, sha, repoAccess(ctx.state, repo).protections.get(branch), underRuleset(ctx, repo, branch)) };
-});
-
-const listBranches = withRepo((ctx, repo) => {
-  const wanted = ctx.query.protected === undefined ? undefined : ctx.query.protected === "true";
-  const protections = repoAccess(ctx.state, repo).protections;
-  const rows = [...repo.refs.entries()]
-    .filter(([ref]) => ref.startsWith("heads/"))
-    .map(([ref, sha]) => ({ name: ref.slice("heads/".length), sha }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map(({ name, sha }) => ({ name, sha, protection: protections.get(name), ruleset: underRuleset(ctx, repo, name) }))
-    .filter((b) => wanted === undefined || (Boolean(b.protection) || b.ruleset) === wanted);
-  return paginate(ctx, rows.map((b) => shortBranchJson(ctx.urls, repo, b.name, b.sha, b.protection, b.ruleset)));
 });
 
 /** The protection of an existing, protected branch, or GitHub's 404 ("Branch not found", "Branch not protected"). */
@@ -464,7 +451,6 @@ export const accessRestHandlers: Record<string, RestHandler> = {
   "repos/get-collaborator-permission-level": getCollaboratorPermission,
   "repos/check-collaborator": checkCollaborator,
   "repos/get-branch": getBranch,
-  "repos/list-branches": listBranches,
   "repos/get-branch-protection": getProtection,
   "repos/update-branch-protection": putProtection,
   "repos/delete-branch-protection": deleteProtection,

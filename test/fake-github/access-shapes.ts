@@ -265,17 +265,6 @@ export function branchJson(urls: FakeUrls, repo: FakeRepo, branch: string, sha: 
   };
 }
 
-/** One entry of GET …/branches (short-branch). */
-export function shortBranchJson(urls: FakeUrls, repo: FakeRepo, branch: string, sha: string, protection: FakeBranchProtection | undefined, underRuleset: boolean): Json {
-  return {
-    name: branch,
-    commit: { sha, url: `${repoApi(urls, repo)}/commits/${sha}` },
-    protected: Boolean(protection) || underRuleset,
-    protection: branchProtectionSummary(protection),
-    protection_url: protectionApi(urls, repo, branch),
-  };
-}
-
 /** How the token's caller may bypass a ruleset: the app bypasses through an Integration actor with its id. */
 function currentUserCanBypass(state: FakeState, actors: StoredBypassActor[]): string {
   const mine = actors.find((a) => a.actor_type === "Integration" && a.actor_id === state.app.id);
