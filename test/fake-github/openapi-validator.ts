@@ -77,7 +77,8 @@ function escapeRegExp(literal: string): string {
 /**
  * OpenAPI 3.0 lets `nullable` stand without `type` (GitHub's description does so
  * ~145 times, next to allOf/anyOf); Ajv 8 refuses to compile that. Rewrite it into
- * the equivalent `anyOf [..., {type: null}]` so the schema means the same thing.
+ * the equivalent `anyOf [..., {type: null}]` so the schema means the same thing, and
+ * add null to the enums of nullable properties.
  */
 function rewriteTypelessNullable(node: unknown): unknown {
   if (Array.isArray(node)) {
@@ -91,6 +92,10 @@ function rewriteTypelessNullable(node: unknown): unknown {
       const { nullable, ...rest } = obj;
       return nullable === true ? { anyOf: [rest, { type: "null" }] } : rest;
     }
+    // An enum restricts the value even where nullable allows null (Ajv follows JSON
+    // Schema here, OpenAPI 3.0 does not), so `state_reason: null` would fail: let the
+    // enum take null too.
+    if (obj.nullable === true && Array.isArray(obj.enum) && !obj.enum.includes(null)) obj.enum = [...(obj.enum as unknown[]), null];
   }
   return node;
 }
