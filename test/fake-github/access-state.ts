@@ -329,7 +329,11 @@ export function addTeam(state: FakeState, org: string, slug: string, opts: AddTe
   return team;
 }
 
-/** Makes someone an active member ("member") or owner ("admin") of an organisation, or removes them (null) — from its teams too, as GitHub does. */
+/**
+ * Makes someone an active member ("member") or owner ("admin") of an organisation —
+ * team memberships they were invited to become active, as when they accept — or
+ * removes them (null), from its teams too, as GitHub does.
+ */
 export function setOrgRole(state: FakeState, org: string, login: string, role: OrgRole | null): void {
   const o = ensureOrg(state, org);
   const key = login.toLowerCase();
@@ -343,6 +347,12 @@ export function setOrgRole(state: FakeState, org: string, login: string, role: O
     return;
   }
   o.members.set(key, { account: state.account(login), role });
+  for (const team of o.teams.values()) {
+    const pending = team.pending.get(key);
+    if (!pending) continue;
+    team.pending.delete(key);
+    team.members.set(key, pending);
+  }
 }
 
 /** Accepts a pending organisation invitation: the person becomes a member and joins the teams they were invited to. */
@@ -352,13 +362,7 @@ export function acceptOrgInvitation(state: FakeState, org: string, login: string
   const invitation = o.invitations.get(key);
   const pendingTeams = [...o.teams.values()].filter((t) => t.pending.has(key));
   if (!invitation && !pendingTeams.length) throw new Error(`fake GitHub: ${login} has no pending invitation to ${org}`);
-  o.invitations.delete(key);
-  o.members.set(key, { account: state.account(login), role: invitation?.role ?? "member" });
-  for (const team of pendingTeams) {
-    const p = team.pending.get(key);
-    team.pending.delete(key);
-    if (p) team.members.set(key, p);
-  }
+  setOrgRole(state, org, login, invitation?.role ?? "member");
 }
 
 /** Active members of a team (logins, in joining order). Throws for an unknown team. */
