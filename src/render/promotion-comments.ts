@@ -128,9 +128,9 @@ export function renderOutcomeComment(outcome: Outcome, opts: OutcomeOptions): st
     }
     case "manual": {
       const by = outcome.merge.by ? ` by ${link(outcome.merge.by)}` : "";
-      const votes = outcome.approvals.length > 0 ? ` (${outcome.approvals.map((v) => link(v.login)).join(", ")})` : "";
+      const votes = outcome.approvals.length > 0 ? ` (counted: ${outcome.approvals.map((v) => link(v.login)).join(", ")}; ${outcome.quorum} needed)` : "";
       text =
-        `⚠️ **Merged without the approvals:** [#${outcome.merge.number}](${outcome.merge.url}) was merged${by} with ${outcome.approvals.length} of ${outcome.quorum} approvals${votes}; ${escapeMarkdownInline(outcome.why)}. ` +
+        `⚠️ **Merged without the approvals:** [#${outcome.merge.number}](${outcome.merge.url}) was merged${by}${votes}, which does not approve it: ${escapeMarkdownInline(outcome.why)}. ` +
         `${link(opts.candidate)} now holds ${role} through a **manual roster change**, not an approved promotion. ${logged}`;
       break;
     }
