@@ -1,0 +1,233 @@
+/**
+ * End to end, approval by merge with `promotion.approve_with: pull_request`:
+ * merged PRs → one promotion issue and one pull request that makes the
+ * roster change, linked from the issue → the pull request closed unmerged
+ * (not a rejection) and reopened → an approving review and a maintainer's
+ * merge → the log entry and the decision id in one commit right after the
+ * merge, the issue closed, the branch deleted — once, however often the merge
+ * is delivered. The real server (`npm start`), signed webhooks, the stateful
+ * fake GitHub; the test merges through the fake as a person would.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { startFakeGitHub, type FakeGitHub, type FakeIssue } from "../fake-github/server.js";
+import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
+import { examplePayload, sendWebhook } from "../support/webhooks.js";
+
+const OWNER = "acme";
+const REPO = "roster-prs";
+const INSTALLATION = 11;
+const SECRET = "merge-secret";
+const DAY = 86_400_000;
+const BRANCH = "stewards/promote/ana/member";
+// Octokit's throttling spaces the app's writes ~1 s apart, and comments ~3 s: each step takes several seconds.
+const SLOW = 120_000;
+const ladder = readFileSync("fixtures/governance/spec-example.yml", "utf8").replace("approve_with: reaction ", "approve_with: pull_request");
+const ROSTER = [
+  "# Who holds which role. Maintained by Stewards; change it through a pull request.",
+  "members:",
+  "  - login: alice",
+  "    role: maintainer",
+  "    since: 2024-01-15",
+  "  - login: bob",
+  "    role: maintainer",
+  "    since: 2024-03-01",
+  "",
+].join("\n");
+
+let fake: FakeGitHub;
+let app: AppProcess;
+let delivery = 0;
+
+function send(event: string, payload: unknown, deliveryId = `merge-${++delivery}`) {
+  return sendWebhook(app.webhookUrl, { secret: SECRET, event, deliveryId, payload: payload as Record<string, unknown> });
+}
+
+function mergedPr(number: number, author: string) {
+  return examplePayload("pull_request", "closed", {
+    owner: OWNER,
+    repo: REPO,
+    installationId: INSTALLATION,
+    sender: author,
+    patch: {
+      pull_request: { number, merged: true, merged_at: new Date().toISOString(), additions: 12, deletions: 1, labels: [], user: { login: author, id: 5000 + number, type: "User" } },
+      repository: { default_branch: "main" },
+    },
+  });
+}
+
+/** GitHub's `pull_request.closed` for the app's promotion pull request, as the fake now holds it. */
+function promotionPullClosed(pull: FakeIssue, sender: string) {
+  const p = pull.pull!;
+  return examplePayload("pull_request", "closed", {
+    owner: OWNER,
+    repo: REPO,
+    installationId: INSTALLATION,
+    sender,
+    patch: {
+      pull_request: {
+        number: pull.number,
+        state: "closed",
+        title: pull.title,
+        merged: p.mergedAt !== null,
+        merged_at: p.mergedAt,
+        merged_by: p.mergedBy ? { login: p.mergedBy.login, id: p.mergedBy.id, type: p.mergedBy.type } : null,
+        merge_commit_sha: p.mergeCommitSha ?? null,
+        user: { login: "stewards[bot]", id: 4242, type: "Bot" },
+        head: { ref: p.headRef, sha: p.headSha, label: `${OWNER}:${p.headRef}` },
+        base: { ref: "main", label: `${OWNER}:main` },
+        additions: 4,
+        deletions: 0,
+        labels: [],
+      },
+      repository: { default_branch: "main" },
+    },
+  });
+}
+
+function comment(body: string, issueNumber: number, sender: string) {
+  return examplePayload("issue_comment", "created", {
+    owner: OWNER,
+    repo: REPO,
+    installationId: INSTALLATION,
+    sender,
+    patch: { issue: { number: issueNumber }, comment: { body, user: { login: sender, id: 9000, type: "User" } }, repository: { default_branch: "main" } },
+  });
+}
+
+const promotionIssues = () => fake.issues(OWNER, REPO).filter((i) => i.labels.includes("stewards:promotion"));
+const promotionPulls = () => fake.pulls(OWNER, REPO).filter((p) => p.pull?.headRef === BRANCH);
+const issueNo = (n: number) => fake.issues(OWNER, REPO).find((i) => i.number === n)!;
+const botComments = (n: number) => fake.comments(OWNER, REPO, n).filter((c) => c.user.login.endsWith("[bot]"));
+const repoState = () => fake.state.requireRepo(OWNER, REPO);
+const headCommit = () => repoState().commits.get(fake.state.resolveRef(repoState(), "main")!)!;
+
+beforeAll(async () => {
+  fake = await startFakeGitHub();
+  fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
+  fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
+  fake.putFile(OWNER, REPO, ".github/roster.yml", ROSTER);
+  const now = Date.now();
+  for (let i = 1; i <= 4; i++) {
+    fake.addMergedPullRequest(OWNER, REPO, { number: i, author: "ana", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
+  }
+  app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h" }));
+  const install = examplePayload("installation", "created", {
+    installationId: INSTALLATION,
+    patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
+  });
+  await send("installation", install);
+  await eventually(() => app.output().includes('"msg":"history backfilled"'), "the backfill to finish", 60_000);
+}, 180_000);
+
+afterAll(async () => {
+  if (process.env.E2E_DEBUG) writeFileSync("/tmp/merge-app.log", app.output());
+  await app?.stop();
+  await fake?.close();
+});
+
+afterEach(() => fake.assertNoViolations());
+
+describe("approval by merge (approve_with: pull_request)", () => {
+  it(
+    "opens one promotion issue and one pull request making only the roster change, linked from the issue",
+    async () => {
+      fake.addMergedPullRequest(OWNER, REPO, { number: 5, author: "ana", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+      const payload = mergedPr(5, "ana");
+      await Promise.all([send("pull_request", payload, "pr-5"), send("pull_request", payload, "pr-5"), send("pull_request", payload)]);
+      const [pull] = await eventually(() => (promotionPulls().length ? promotionPulls() : undefined), "the promotion pull request", 90_000);
+      const issue = promotionIssues()[0]!;
+      await eventually(() => issueNo(issue.number).body?.includes(`/pull/${pull!.number}), the pull request that makes the roster change`), "the issue to link the pull request", 30_000);
+      expect(pull!.user.login).toBe("stewards[bot]");
+      expect(pull!.title).toBe("Roster: promote ana to member");
+      expect(pull!.body).toContain(`[#${issue.number}]`);
+      expect(pull!.body).toMatch(/Merging this pull request approves the promotion/);
+      // The branch changes the roster only: ana as member, no decision id yet; the log is untouched.
+      const onBranch = fake.file(OWNER, REPO, ".github/roster.yml", BRANCH)!;
+      expect(onBranch).toContain("# Who holds which role.");
+      expect(onBranch).toMatch(/- login: ana\n {4}role: member\n {4}since: \d{4}-\d{2}-\d{2}\n$/);
+      expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md", BRANCH)).toBeUndefined();
+      expect(fake.file(OWNER, REPO, ".github/roster.yml")).toBe(ROSTER);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(promotionIssues()).toHaveLength(1);
+      expect(promotionPulls()).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  it(
+    "does not take a pull request closed without merging as a rejection",
+    async () => {
+      const issue = promotionIssues()[0]!;
+      const pull = promotionPulls()[0]!;
+      fake.setPullRequestState(OWNER, REPO, pull.number, "closed");
+      await send("pull_request", promotionPullClosed(pull, "bob"));
+      const status = await eventually(() => botComments(issue.number).find((c) => c.body.includes('"kind":"promotion-status"')), "the status comment", 60_000);
+      expect(status.body).toMatch(/was closed without merging\. That is not a rejection/);
+      expect(issueNo(issue.number).state).toBe("open");
+      expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")).toBeUndefined();
+      // Reactions are not votes under approve_with: pull_request.
+      fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "alice", content: "+1" });
+      fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "bob", content: "+1" });
+      fake.setPullRequestState(OWNER, REPO, pull.number, "open");
+      await send("issue_comment", comment("Reopened it.", issue.number, "bob"));
+      await eventually(() => botComments(issue.number).find((c) => c.body.includes('"kind":"promotion-status"') && /approving and merging it is how/.test(c.body)), "the status comment to show it open again", 60_000);
+      expect(issueNo(issue.number).state).toBe("open");
+      expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")).toBeUndefined();
+    },
+    SLOW,
+  );
+
+  it(
+    "merged by a maintainer after another's approving review: logged once in one commit right after the merge, issue closed, branch deleted",
+    async () => {
+      const issue = promotionIssues()[0]!;
+      const pull = promotionPulls()[0]!;
+      fake.addPullReview(OWNER, REPO, pull.number, { author: "bob", state: "APPROVED" });
+      const mergeSha = fake.mergePullRequest(OWNER, REPO, pull.number, { by: "alice" });
+      expect(fake.file(OWNER, REPO, ".github/roster.yml")).toMatch(/- login: ana\n {4}role: member\n {4}since: \S+\n$/);
+      const merged = promotionPullClosed(fake.pulls(OWNER, REPO).find((p) => p.number === pull.number)!, "alice");
+      // GitHub's push for the merge, the same delivery twice and another delivery of the same fact, all at once.
+      const push = examplePayload("push", undefined, {
+        owner: OWNER,
+        repo: REPO,
+        installationId: INSTALLATION,
+        sender: "alice",
+        patch: { ref: "refs/heads/main", after: mergeSha, deleted: false, repository: { default_branch: "main" }, commits: [{ id: mergeSha, added: [], removed: [], modified: [".github/roster.yml"] }] },
+      });
+      await Promise.all([send("push", push), send("pull_request", merged, "merge-pr"), send("pull_request", merged, "merge-pr"), send("pull_request", merged)]);
+      await eventually(() => issueNo(issue.number).state === "closed", "the issue to close", 90_000);
+
+      const log = fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")!;
+      expect(log.match(/^## D-\d+ — /gm)).toEqual(["## D-0001 — "]);
+      expect(log).toMatch(/^## D-0001 — promotion: ana$/m);
+      expect(log).toMatch(/alice/);
+      expect(log).toMatch(/bob/);
+      const roster = fake.file(OWNER, REPO, ".github/roster.yml")!;
+      expect(roster).toContain("# Who holds which role.");
+      expect(roster).toMatch(/- login: ana\n {4}role: member\n {4}since: \d{4}-\d{2}-\d{2}\n {4}decision: D-0001\n$/);
+      // The app's one commit sits right on the merge: log and roster stamp together.
+      const head = headCommit();
+      expect(head.parents).toEqual([mergeSha]);
+      expect(head.message).toMatch(/^D-0001: promote ana to member/);
+      const [before, after] = [fake.state.treeOf(repoState(), mergeSha), fake.state.treeOf(repoState(), head.sha)];
+      expect([...after.keys()].filter((p) => before.get(p) !== after.get(p)).sort()).toEqual([".github/roster.yml", "GOVERNANCE-LOG.md"]);
+      expect(issueNo(issue.number).stateReason).toBe("completed");
+      const outcome = botComments(issue.number).at(-1)!;
+      expect(outcome.body).toMatch(/Approved\*\* by the merge of \[#\d+\]\(.*\) by \[alice\]/);
+      expect(outcome.body).toMatch(/D-0001/);
+      await eventually(() => !repoState().refs.has(`heads/${BRANCH}`), "the promotion branch to be deleted", 30_000);
+
+      // Delivered once more later: nothing changes.
+      const commits = repoState().commits.size;
+      const comments = botComments(issue.number).length;
+      await send("pull_request", merged);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(repoState().commits.size).toBe(commits);
+      expect(botComments(issue.number)).toHaveLength(comments);
+      expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")!.match(/^## D-/gm)).toHaveLength(1);
+      // No handler failed on the way (the ledger, the push check, the merge).
+      expect(app.output()).not.toMatch(/failed; it will be retried|failed on its last attempt/);
+    },
+    SLOW,
+  );
+});
