@@ -5,7 +5,9 @@
  * (not a rejection) and reopened → an approving review and a maintainer's
  * merge → the log entry and the decision id in one commit right after the
  * merge, the issue closed, the branch deleted — once, however often the merge
- * is delivered. The real server (`npm start`), signed webhooks, the stateful
+ * is delivered; an admin's merge without approvals logged as a manual roster
+ * change; and with `approve_with: either`, reactions landing first closing the
+ * pull request. The real server (`npm start`), signed webhooks, the stateful
  * fake GitHub; the test merges through the fake as a person would.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +17,8 @@ import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
 const OWNER = "acme";
 const REPO = "roster-prs";
+/** A second repository of the installation, with `approve_with: either`. */
+const EITHER = "roster-either";
 const INSTALLATION = 11;
 const SECRET = "merge-secret";
 const DAY = 86_400_000;
@@ -42,10 +46,10 @@ function send(event: string, payload: unknown, deliveryId = `merge-${++delivery}
   return sendWebhook(app.webhookUrl, { secret: SECRET, event, deliveryId, payload: payload as Record<string, unknown> });
 }
 
-function mergedPr(number: number, author: string) {
+function mergedPr(number: number, author: string, repo = REPO) {
   return examplePayload("pull_request", "closed", {
     owner: OWNER,
-    repo: REPO,
+    repo,
     installationId: INSTALLATION,
     sender: author,
     patch: {
@@ -56,11 +60,11 @@ function mergedPr(number: number, author: string) {
 }
 
 /** GitHub's `pull_request.closed` for the app's promotion pull request, as the fake now holds it. */
-function promotionPullClosed(pull: FakeIssue, sender: string) {
+function promotionPullClosed(pull: FakeIssue, sender: string, repo = REPO) {
   const p = pull.pull!;
   return examplePayload("pull_request", "closed", {
     owner: OWNER,
-    repo: REPO,
+    repo,
     installationId: INSTALLATION,
     sender,
     patch: {
@@ -84,21 +88,21 @@ function promotionPullClosed(pull: FakeIssue, sender: string) {
   });
 }
 
-function comment(body: string, issueNumber: number, sender: string) {
+function comment(body: string, issueNumber: number, sender: string, repo = REPO) {
   return examplePayload("issue_comment", "created", {
     owner: OWNER,
-    repo: REPO,
+    repo,
     installationId: INSTALLATION,
     sender,
     patch: { issue: { number: issueNumber }, comment: { body, user: { login: sender, id: 9000, type: "User" } }, repository: { default_branch: "main" } },
   });
 }
 
-const promotionIssues = () => fake.issues(OWNER, REPO).filter((i) => i.labels.includes("stewards:promotion"));
-const promotionPulls = () => fake.pulls(OWNER, REPO).filter((p) => p.pull?.headRef === BRANCH);
-const issueNo = (n: number) => fake.issues(OWNER, REPO).find((i) => i.number === n)!;
-const botComments = (n: number) => fake.comments(OWNER, REPO, n).filter((c) => c.user.login.endsWith("[bot]"));
-const repoState = () => fake.state.requireRepo(OWNER, REPO);
+const promotionIssues = (repo = REPO) => fake.issues(OWNER, repo).filter((i) => i.labels.includes("stewards:promotion"));
+const promotionPulls = (branch = BRANCH, repo = REPO) => fake.pulls(OWNER, repo).filter((p) => p.pull?.headRef === branch);
+const issueNo = (n: number, repo = REPO) => fake.issues(OWNER, repo).find((i) => i.number === n)!;
+const botComments = (n: number, repo = REPO) => fake.comments(OWNER, repo, n).filter((c) => c.user.login.endsWith("[bot]"));
+const repoState = (repo = REPO) => fake.state.requireRepo(OWNER, repo);
 const headCommit = () => repoState().commits.get(fake.state.resolveRef(repoState(), "main")!)!;
 
 beforeAll(async () => {
@@ -106,17 +110,28 @@ beforeAll(async () => {
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
   fake.putFile(OWNER, REPO, ".github/roster.yml", ROSTER);
+  fake.addRepo({ owner: OWNER, name: EITHER, installationId: INSTALLATION });
+  fake.putFile(OWNER, EITHER, ".github/governance.yml", ladder.replace("approve_with: pull_request", "approve_with: either"));
+  fake.putFile(OWNER, EITHER, ".github/roster.yml", ROSTER);
   const now = Date.now();
   for (let i = 1; i <= 4; i++) {
     fake.addMergedPullRequest(OWNER, REPO, { number: i, author: "ana", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
+    fake.addMergedPullRequest(OWNER, REPO, { number: 100 + i, author: "cai", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
+    fake.addMergedPullRequest(OWNER, EITHER, { number: i, author: "ben", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
   }
   app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h" }));
   const install = examplePayload("installation", "created", {
     installationId: INSTALLATION,
-    patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
+    patch: {
+      installation: { account: { login: OWNER, id: 4100 } },
+      repositories: [
+        { id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false },
+        { id: 2, node_id: "R_2", name: EITHER, full_name: `${OWNER}/${EITHER}`, private: false },
+      ],
+    },
   });
   await send("installation", install);
-  await eventually(() => app.output().includes('"msg":"history backfilled"'), "the backfill to finish", 60_000);
+  await eventually(() => app.output().split("\n").filter((l) => l.includes('"msg":"history backfilled"')).length >= 2, "the backfill to finish", 90_000);
 }, 180_000);
 
 afterAll(async () => {
@@ -125,7 +140,11 @@ afterAll(async () => {
   await fake?.close();
 });
 
-afterEach(() => fake.assertNoViolations());
+afterEach(() => {
+  fake.assertNoViolations();
+  // No handler failed on the way (the ledger, the push check, the merge, the commands).
+  expect(app.output()).not.toMatch(/failed; it will be retried|failed on its last attempt/);
+});
 
 describe("approval by merge (approve_with: pull_request)", () => {
   it(
@@ -225,8 +244,59 @@ describe("approval by merge (approve_with: pull_request)", () => {
       expect(repoState().commits.size).toBe(commits);
       expect(botComments(issue.number)).toHaveLength(comments);
       expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")!.match(/^## D-/gm)).toHaveLength(1);
-      // No handler failed on the way (the ledger, the push check, the merge).
-      expect(app.output()).not.toMatch(/failed; it will be retried|failed on its last attempt/);
+    },
+    SLOW,
+  );
+
+  it(
+    "merged by an admin without approving reviews: a manual roster change in the log, not a promotion — the change stands",
+    async () => {
+      fake.addMergedPullRequest(OWNER, REPO, { number: 200, author: "cai", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+      await send("pull_request", mergedPr(200, "cai"));
+      const branch = "stewards/promote/cai/member";
+      const [pull] = await eventually(() => (promotionPulls(branch).length ? promotionPulls(branch) : undefined), "cai's promotion pull request", 90_000);
+      const issue = promotionIssues().find((i) => i.title.includes("cai"))!;
+      await eventually(() => issueNo(issue.number).body?.includes(`/pull/${pull!.number})`), "the issue to link the pull request", 30_000);
+      fake.mergePullRequest(OWNER, REPO, pull!.number, { by: "root" });
+      await send("pull_request", promotionPullClosed(fake.pulls(OWNER, REPO).find((p) => p.number === pull!.number)!, "root"));
+      await eventually(() => issueNo(issue.number).state === "closed", "cai's issue to close", 90_000);
+      const log = fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")!;
+      expect(log).toMatch(/^## D-0002 — manual roster change: cai$/m);
+      expect(log).toMatch(/root holds no approver role; 0 of 2 approvals/);
+      expect(fake.file(OWNER, REPO, ".github/roster.yml")).toMatch(/- login: cai\n {4}role: member\n {4}since: \S+\n {4}decision: D-0002\n$/);
+      expect(botComments(issue.number).at(-1)!.body).toMatch(/Merged without the approvals:.*manual roster change/);
+    },
+    SLOW,
+  );
+});
+
+describe("approve_with: either — reactions land first", () => {
+  it(
+    "approves by reactions, then closes the promotion pull request with a comment and deletes its branch",
+    async () => {
+      fake.addMergedPullRequest(OWNER, EITHER, { number: 5, author: "ben", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+      await send("pull_request", mergedPr(5, "ben", EITHER));
+      const branch = "stewards/promote/ben/member";
+      const [pull] = await eventually(() => (promotionPulls(branch, EITHER).length ? promotionPulls(branch, EITHER) : undefined), "ben's promotion pull request", 90_000);
+      const issue = promotionIssues(EITHER)[0]!;
+      await eventually(() => issueNo(issue.number, EITHER).body?.includes(`/pull/${pull!.number})`), "the issue to link the pull request", 30_000);
+      expect(issue.body).toMatch(/react 👍 to this issue, or approve and merge/);
+      fake.addReaction(OWNER, EITHER, { issue: issue.number }, { user: "alice", content: "+1" });
+      fake.addReaction(OWNER, EITHER, { issue: issue.number }, { user: "bob", content: "+1" });
+      await send("issue_comment", comment("Both approved.", issue.number, "carol", EITHER));
+      await eventually(() => issueNo(issue.number, EITHER).state === "closed", "ben's issue to close", 90_000);
+      expect(fake.file(OWNER, EITHER, "GOVERNANCE-LOG.md")).toMatch(/^## D-0001 — promotion: ben$/m);
+      expect(fake.file(OWNER, EITHER, ".github/roster.yml")).toMatch(/- login: ben\n {4}role: member\n {4}since: \S+\n {4}decision: D-0001\n$/);
+      const closed = await eventually(() => fake.pulls(OWNER, EITHER).find((p) => p.number === pull!.number && p.state === "closed"), "the pull request to close", 30_000);
+      expect(closed.pull!.mergedAt).toBeNull();
+      expect(botComments(pull!.number, EITHER).at(-1)!.body).toMatch(/Closing: approved by reactions \(D-0001\)/);
+      await eventually(() => !repoState(EITHER).refs.has(`heads/${branch}`), "ben's branch to be deleted", 30_000);
+      // GitHub's delivery of that close: nothing more.
+      const commits = repoState(EITHER).commits.size;
+      await send("pull_request", promotionPullClosed(closed, "stewards[bot]", EITHER));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(repoState(EITHER).commits.size).toBe(commits);
+      expect(fake.file(OWNER, EITHER, "GOVERNANCE-LOG.md")!.match(/^## D-/gm)).toHaveLength(1);
     },
     SLOW,
   );
