@@ -144,12 +144,11 @@ export async function onPromotionPull(deps: DecideDeps, input: DecideInput, pull
 async function reviewOpen(deps: DecideDeps, input: DecideInput, opened: ProposalRecord, known: PullState | null): Promise<DecideOutcome> {
   const gov = input.governance;
   let fresh = opened;
-  let pull: PullState | null = null;
   if (approvesByPullRequest(gov)) {
     // Opened before its pull request could be (a failure in between): open it now.
     if (!fresh.pullRequest) fresh = await attachPull(deps, input, fresh, await deps.measure(fresh.login, input.roster));
     if (fresh.pullRequest) {
-      pull = known ?? (await deps.github.getPull(input.repo, fresh.pullRequest.number));
+      const pull = known ?? (await deps.github.getPull(input.repo, fresh.pullRequest.number));
       if (pull.merged) return decideMerged(deps, input, fresh, pull);
       if (pull.state !== fresh.pullRequest.state) {
         fresh = { ...fresh, pullRequest: { ...fresh.pullRequest, state: pull.state } };

@@ -11,6 +11,7 @@
  * fake GitHub; the test merges through the fake as a person would.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { isReadRequest } from "../fake-github/request-kinds.js";
 import { startFakeGitHub, type FakeGitHub, type FakeIssue } from "../fake-github/server.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
@@ -19,6 +20,8 @@ const OWNER = "acme";
 const REPO = "roster-prs";
 /** A second repository of the installation, with `approve_with: either`. */
 const EITHER = "roster-either";
+/** A third, with `approve_with: pull_request` and `dry_run: true`. */
+const DRY = "roster-dry";
 const INSTALLATION = 11;
 const SECRET = "merge-secret";
 const DAY = 86_400_000;
@@ -113,11 +116,15 @@ beforeAll(async () => {
   fake.addRepo({ owner: OWNER, name: EITHER, installationId: INSTALLATION });
   fake.putFile(OWNER, EITHER, ".github/governance.yml", ladder.replace("approve_with: pull_request", "approve_with: either"));
   fake.putFile(OWNER, EITHER, ".github/roster.yml", ROSTER);
+  fake.addRepo({ owner: OWNER, name: DRY, installationId: INSTALLATION });
+  fake.putFile(OWNER, DRY, ".github/governance.yml", ladder.replace("dry_run: false", "dry_run: true"));
+  fake.putFile(OWNER, DRY, ".github/roster.yml", ROSTER);
   const now = Date.now();
   for (let i = 1; i <= 4; i++) {
     fake.addMergedPullRequest(OWNER, REPO, { number: i, author: "ana", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
     fake.addMergedPullRequest(OWNER, REPO, { number: 100 + i, author: "cai", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
     fake.addMergedPullRequest(OWNER, EITHER, { number: i, author: "ben", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
+    fake.addMergedPullRequest(OWNER, DRY, { number: i, author: "dee", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
   }
   app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h" }));
   const install = examplePayload("installation", "created", {
@@ -127,11 +134,12 @@ beforeAll(async () => {
       repositories: [
         { id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false },
         { id: 2, node_id: "R_2", name: EITHER, full_name: `${OWNER}/${EITHER}`, private: false },
+        { id: 3, node_id: "R_3", name: DRY, full_name: `${OWNER}/${DRY}`, private: false },
       ],
     },
   });
   await send("installation", install);
-  await eventually(() => app.output().split("\n").filter((l) => l.includes('"msg":"history backfilled"')).length >= 2, "the backfill to finish", 90_000);
+  await eventually(() => app.output().split("\n").filter((l) => l.includes('"msg":"history backfilled"')).length >= 3, "the backfill to finish", 90_000);
 }, 180_000);
 
 afterAll(async () => {
@@ -297,6 +305,25 @@ describe("approve_with: either — reactions land first", () => {
       await new Promise((r) => setTimeout(r, 1500));
       expect(repoState(EITHER).commits.size).toBe(commits);
       expect(fake.file(OWNER, EITHER, "GOVERNANCE-LOG.md")!.match(/^## D-/gm)).toHaveLength(1);
+    },
+    SLOW,
+  );
+});
+
+describe("dry run (dry_run: true in the ladder) with approve_with: pull_request", () => {
+  it(
+    "logs the branch and the pull request it would create, and writes nothing",
+    async () => {
+      fake.addMergedPullRequest(OWNER, DRY, { number: 5, author: "dee", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+      const first = fake.requests.length;
+      await send("pull_request", mergedPr(5, "dee", DRY));
+      await eventually(() => app.output().includes(`dry run: would open pull request on ${OWNER}/${DRY} from stewards/promote/dee/member into main`), "the planned pull request in the log", 60_000);
+      expect(app.output()).toContain(`dry run: would create branch stewards/promote/dee/member on ${OWNER}/${DRY} from `);
+      expect(app.output()).toContain(`dry run: would open issue on ${OWNER}/${DRY}`);
+      const writes = fake.requests.slice(first).filter((r) => r.path.includes(`/${DRY}/`) && !isReadRequest(r));
+      expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+      expect(fake.pulls(OWNER, DRY).filter((p) => p.state === "open")).toEqual([]);
+      expect(repoState(DRY).refs.has("heads/stewards/promote/dee/member")).toBe(false);
     },
     SLOW,
   );
