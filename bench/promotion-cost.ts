@@ -66,6 +66,8 @@ export async function benchPromotionCost(): Promise<Figure[]> {
         patch: { pull_request: { number: pr, merged: true, merged_at: new Date().toISOString(), additions: 5, deletions: 1, labels: [], user: { login, id: 100 + i, type: "User" } }, repository },
       }));
       const issue = await eventually(() => fake.issues(OWNER, REPO).find((x) => x.labels.includes("stewards:promotion") && x.title.includes(login)), `${login}'s proposal`, 60_000);
+      // The issue exists on GitHub a moment before the app has recorded it; a comment in between would find no proposal (the sweep would).
+      await eventually(() => app.output().split("\n").some((l) => l.includes('"msg":"promotion proposed"') && l.includes(`"issue":${issue.number},`)), `${login}'s proposal recorded`, 30_000);
       fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "alice", content: "+1" });
       fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "bob", content: "+1" });
       const started = performance.now();

@@ -93,7 +93,7 @@ export async function openProposal(deps: ProposeDeps, req: ProposalRequest): Pro
     if (approvesByPullRequest(req.governance) && !known.pullRequest) {
       await withLease(deps.store, proposalKey(repo, login, req.role), deps.holder, LEASE_MS, async () => {
         const again = await loadProposalFor(deps.store, repo, login, req.role);
-        if (again?.state === "open" && !again.pullRequest) await attachPull(deps, { ...req, roster: req.roster }, again, req.standing);
+        if (again?.state === "open" && !again.pullRequest) await attachPull(deps, req, again, req.standing);
       });
     }
     return { kind: "exists", issue: known.issue };
