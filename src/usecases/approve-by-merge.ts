@@ -37,7 +37,20 @@ import { commitChange, type ChangePlan } from "./commit-change.js";
 import type { DecideDeps, DecideInput, DecideOutcome } from "./decide-proposal.js";
 import { finish, issueUrl, pullUrl, refOf, today } from "./proposal-outcome.js";
 import { deleteRetiredBranch } from "./promotion-pull.js";
-import type { ProposalRecord } from "./proposal-records.js";
+import { loadProposalFor, type ProposalRecord, type RecordStore } from "./proposal-records.js";
+
+/**
+ * The proposal whose promotion pull request grants `role` to `login`, if
+ * there is one (open, or decided by its merge). For the push to the default
+ * branch that a merge makes: that roster change is not a hand edit to be
+ * logged as a manual roster change — the merge handler logs it (or already
+ * did). No request: the store's record.
+ */
+export async function promotionPullFor(store: RecordStore, repo: string, login: string, role: string): Promise<ProposalRecord | null> {
+  const record = await loadProposalFor(store, repo, login, role);
+  if (!record?.pullRequest) return null;
+  return record.state === "open" || record.outcome === "approved" || record.outcome === "manual" ? record : null;
+}
 
 /** The idempotency key of the decision that closes a proposal with a grant, by reaction or by merge. */
 export function grantKey(record: Pick<ProposalRecord, "repo" | "issue">): string {

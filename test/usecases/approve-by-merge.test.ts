@@ -24,6 +24,7 @@ import { findMarker } from "../../src/render/markers.js";
 import { openEmbeddedStore, MEMORY } from "../../src/store/embedded-store.js";
 import type { LedgerStore } from "../../src/store/store.js";
 import { closeProposal, onPromotionPull, reviewProposal, type DecideDeps } from "../../src/usecases/decide-proposal.js";
+import { promotionPullFor } from "../../src/usecases/approve-by-merge.js";
 import { openProposal, type ProposeDeps } from "../../src/usecases/propose-promotion.js";
 import { loadProposalByIssue } from "../../src/usecases/proposal-records.js";
 import { pr } from "../ladder/builders.js";
@@ -332,6 +333,16 @@ describe("deciding by merge", () => {
     expect(gh.commits.length).toBe(commits);
     expect(logOf()).toHaveLength(1);
     expect(rosterOf().members.filter((m) => m.login === "ana")).toEqual([{ login: "ana", role: "member", since: "2026-11-22", decision: "D-0001" }]);
+  });
+
+  it("tells a push handler which roster grant is a promotion pull request's, so it is not logged twice as a hand edit", async () => {
+    const { issue, pull } = await propose();
+    const full = `acme/${repo.repo}`;
+    expect(await promotionPullFor(store, full, "ANA", "member")).toMatchObject({ issue, pullRequest: { number: pull } });
+    expect(await promotionPullFor(store, full, "ana", "maintainer")).toBeNull();
+    gh.pulls.get(pull)!.reviews.push(review("bob", "APPROVED"));
+    await onPromotionPull(decideDeps(), input(issue), gh.merge(pull, "alice"));
+    expect(await promotionPullFor(store, full, "ana", "member")).toMatchObject({ outcome: "approved", decision: "D-0001" });
   });
 
   it("a sweep or any event finds a merge whose delivery was lost", async () => {
