@@ -134,6 +134,16 @@ async function run(client: WriteClient, a: Action): Promise<Pick<ActionResult, "
     }
     case "commit.files":
       return { commit: await commitFiles(client, a) };
+    case "branch.create":
+      return { commit: await createBranch(client, a) };
+    case "branch.delete":
+      await deleteBranch(client, a);
+      return {};
+    case "pull.create":
+      return { created: await createPull(client, a) };
+    case "pull.close":
+      await client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...base, pull_number: a.number, state: "closed" });
+      return {};
     default:
       return runAccess(client, a);
   }
@@ -277,7 +287,7 @@ async function commitFiles(client: WriteClient, a: Omit<Extract<Action, { kind: 
     ...base,
     message: a.message,
     tree: (tree.data as { sha: string }).sha,
-    parents: [a.parentSha],
+    parents: a.mergeSha ? [a.parentSha, a.mergeSha] : [a.parentSha],
   });
   const made = commit.data as { sha: string; html_url?: string };
   try {
@@ -288,6 +298,71 @@ async function commitFiles(client: WriteClient, a: Omit<Extract<Action, { kind: 
     throw err;
   }
   return { sha: made.sha, ...(made.html_url ? { url: made.html_url } : {}) };
+}
+
+// ---- promotion pull requests
+
+function errorMessage(err: unknown): string {
+  const data = (err as { response?: { data?: { message?: unknown; errors?: Array<{ message?: unknown }> } } }).response?.data;
+  return [data?.message, ...(data?.errors ?? []).map((e) => e.message), (err as Error).message].filter((m) => typeof m === "string").join(" ");
+}
+
+function hasStatus(err: unknown, status: number): boolean {
+  return typeof err === "object" && err !== null && (err as { status?: unknown }).status === status;
+}
+
+/**
+ * Tree → commit → `POST git/refs` (three requests). GitHub answers 422
+ * "Reference already exists" when the branch is there: only an interrupted
+ * earlier attempt of the app leaves one (the names are the app's own), so it
+ * is moved to the new commit (one more request).
+ */
+async function createBranch(client: WriteClient, a: Extract<Action, { kind: "branch.create" }>): Promise<{ sha: string; url?: string }> {
+  const base = { owner: a.repo.owner, repo: a.repo.repo };
+  const tree = await client.request("POST /repos/{owner}/{repo}/git/trees", {
+    ...base,
+    base_tree: a.baseTreeSha,
+    tree: Object.entries(a.files).map(([path, content]) => ({ path, mode: "100644", type: "blob", content })),
+  });
+  const commit = await client.request("POST /repos/{owner}/{repo}/git/commits", { ...base, message: a.message, tree: (tree.data as { sha: string }).sha, parents: [a.parentSha] });
+  const made = commit.data as { sha: string; html_url?: string };
+  try {
+    await client.request("POST /repos/{owner}/{repo}/git/refs", { ...base, ref: `refs/heads/${a.branch}`, sha: made.sha });
+  } catch (err) {
+    if (!hasStatus(err, 422) || !/already exists/i.test(errorMessage(err))) throw err;
+    await client.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...base, ref: `heads/${a.branch}`, sha: made.sha, force: true });
+  }
+  return { sha: made.sha, ...(made.html_url ? { url: made.html_url } : {}) };
+}
+
+async function deleteBranch(client: WriteClient, a: Extract<Action, { kind: "branch.delete" }>): Promise<void> {
+  try {
+    await client.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { owner: a.repo.owner, repo: a.repo.repo, ref: `heads/${a.branch}` });
+  } catch (err) {
+    // Gone already: deleted by GitHub after the merge, or by a person.
+    if ((hasStatus(err, 422) || hasStatus(err, 404)) && /does not exist|not found/i.test(errorMessage(err))) return;
+    throw err;
+  }
+}
+
+/**
+ * `POST pulls`; when GitHub answers 422 "A pull request already exists for
+ * owner:branch" (an earlier attempt opened it), the open pull request for
+ * that head is looked up and returned instead (one more request).
+ */
+async function createPull(client: WriteClient, a: Extract<Action, { kind: "pull.create" }>): Promise<{ id: number; number: number; url: string }> {
+  const base = { owner: a.repo.owner, repo: a.repo.repo };
+  try {
+    const res = await client.request("POST /repos/{owner}/{repo}/pulls", { ...base, title: a.title, body: a.body, head: a.head, base: a.base });
+    const data = res.data as { id: number; number: number; html_url: string };
+    return { id: data.id, number: data.number, url: data.html_url };
+  } catch (err) {
+    if (!hasStatus(err, 422) || !/already exists/i.test(errorMessage(err))) throw err;
+    const res = await client.request("GET /repos/{owner}/{repo}/pulls", { ...base, state: "open", head: `${a.repo.owner}:${a.head}`, base: a.base, per_page: 1 });
+    const [open] = res.data as Array<{ id: number; number: number; html_url: string }>;
+    if (!open) throw err;
+    return { id: open.id, number: open.number, url: open.html_url };
+  }
 }
 
 function isNotFastForward(err: unknown): boolean {

@@ -28,6 +28,8 @@ export interface InstallationAccounts {
 
 export class InstallationAccountCache implements InstallationAccounts {
   private readonly known = new Map<number, { account: InstallationAccount; at: number }>();
+  /** Lookups under way: the handlers of one delivery (e.g. two routes of `pull_request.closed`) ask once. */
+  private readonly asking = new Map<number, Promise<InstallationAccount | null>>();
 
   constructor(
     private readonly ttlMs = 600_000,
@@ -37,10 +39,17 @@ export class InstallationAccountCache implements InstallationAccounts {
   async accountOf(installationId: number, lookup: InstallationLookup): Promise<InstallationAccount | null> {
     const cached = this.known.get(installationId);
     if (cached && this.now() - cached.at < this.ttlMs) return cached.account;
-    const account = await lookup(installationId);
-    if (account) this.remember(installationId, account);
-    else this.known.delete(installationId);
-    return account;
+    const underway = this.asking.get(installationId);
+    if (underway) return underway;
+    const asked = lookup(installationId)
+      .then((account) => {
+        if (account) this.remember(installationId, account);
+        else this.known.delete(installationId);
+        return account;
+      })
+      .finally(() => this.asking.delete(installationId));
+    this.asking.set(installationId, asked);
+    return asked;
   }
 
   remember(installationId: number, account: InstallationAccount): void {

@@ -13,6 +13,7 @@ import type { Services } from "../runtime/services.js";
 import { githubFor } from "../runtime/services.js";
 import { checkConfigChange, type ConfigVerdict } from "../usecases/check-config-change.js";
 import { bumpOwnerGeneration, invalidateGovernance, lastValidGovernance } from "../usecases/current-governance.js";
+import { promotionPullFor } from "../usecases/approve-by-merge.js";
 import { logManualChange } from "../usecases/log-manual-change.js";
 
 export const GOVERNANCE_PATH = ".github/governance.yml";
@@ -97,6 +98,14 @@ async function logHandEdit(
     return;
   }
   const head = verdict.compared.head;
+  // A merged promotion pull request's grant is logged by the merge handler (approve-by-merge.ts), not as a hand edit.
+  const fullName = `${push.repo.owner}/${push.repo.repo}`;
+  const byPromotionPull = new Set<string>();
+  for (const c of verdict.effect.roster) {
+    if (c.raises && c.after && (await promotionPullFor(services.store, fullName, c.login, c.after.role))) byPromotionPull.add(c.login.toLowerCase());
+  }
+  const effect = byPromotionPull.size ? { ...verdict.effect, roster: verdict.effect.roster.filter((c) => !byPromotionPull.has(c.login.toLowerCase())) } : verdict.effect;
+  if (byPromotionPull.size) ctx.log.info({ logins: [...byPromotionPull] }, "roster change of a merged promotion pull request: logged by the merge, not as a hand edit");
   const gh = githubFor(ctx.octokit, services);
   const authors = payload.commits.flatMap((c) => (c.author?.username ? [c.author.username] : []));
   const outcome = await logManualChange(
@@ -112,7 +121,7 @@ async function logHandEdit(
       pusher: payload.sender?.login ?? payload.pusher.name,
       authors,
       message: payload.head_commit?.message ?? null,
-      effect: verdict.effect,
+      effect,
       head,
       ladderTouched: push.ladderTouched,
       governancePath: GOVERNANCE_PATH,

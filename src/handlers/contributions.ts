@@ -15,7 +15,7 @@ export async function onPullRequestClosed(services: Services, ctx: Context<"pull
   await services.store.upsertPullRequests([pr]);
   ctx.log.info({ repo: pr.repo, pr: pr.number, author: pr.author }, "merged PR added to the ledger");
   const repo = { owner: ctx.payload.repository.owner.login, repo: ctx.payload.repository.name };
-  await proposeEligible(services, ctx.octokit, ctx.log, repo, [pr.author], { number: pr.number, author: pr.author });
+  await proposeEligible(services, ctx.octokit, ctx.log, repo, ctx.payload.repository.default_branch, [pr.author], { number: pr.number, author: pr.author });
 }
 
 export async function onReviewSubmitted(services: Services, ctx: Context<"pull_request_review.submitted">): Promise<void> {
@@ -24,5 +24,5 @@ export async function onReviewSubmitted(services: Services, ctx: Context<"pull_r
   await services.store.upsertReviews([review]);
   ctx.log.info({ repo: review.repo, pr: review.prNumber, reviewer: review.reviewer }, "review added to the ledger");
   const repo = { owner: ctx.payload.repository.owner.login, repo: ctx.payload.repository.name };
-  await proposeEligible(services, ctx.octokit, ctx.log, repo, [review.reviewer]);
+  await proposeEligible(services, ctx.octokit, ctx.log, repo, ctx.payload.repository.default_branch, [review.reviewer]);
 }

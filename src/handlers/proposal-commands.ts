@@ -81,7 +81,7 @@ export async function runProposalCommand(cc: CommandContext, command: ProposalCo
     const standing = await ports.measure(user, cc.roster);
     const held = standing.currentRole ? cc.governance.ladder.findIndex((r) => r.role === standing.currentRole) : -1;
     if (held >= index) return `${userLink(user, web)} already holds ${codeSpan(standing.currentRole ?? role)}, which is ${held === index ? "that role" : "above it"}.`;
-    const out = await openProposal(ports.propose, { repo: cc.repo, standing, role, kind: "nomination", governance: cc.governance, roster: cc.roster, now, nominatedBy: cc.sender, reason });
+    const out = await openProposal(ports.propose, { repo: cc.repo, branch: cc.branch, standing, role, kind: "nomination", governance: cc.governance, roster: cc.roster, now, nominatedBy: cc.sender, reason });
     if (out.kind === "exists") return `A proposal for ${userLink(user, web)} as ${codeSpan(role)} is already open: #${out.issue}.`;
     if (out.kind === "busy") return `A proposal for ${userLink(user, web)} as ${codeSpan(role)} is being opened right now.`;
     if (out.kind === "opened") return out.issue ? `Nominated ${userLink(user, web)} for ${codeSpan(role)}: #${out.issue}.` : `Dry run: would nominate ${userLink(user, web)} for ${codeSpan(role)}.`;

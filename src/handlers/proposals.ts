@@ -22,7 +22,7 @@ import { renderProgressComment } from "../render/progress-comment.js";
 
 /**
  * Measures `logins` and opens a proposal for each one eligible for their next
- * rung. With `mergedPr` (the PR whose merge triggered this, by its author),
+ * rung (`branch`: the default branch, base of a promotion pull request). With `mergedPr` (the PR whose merge triggered this, by its author),
  * and `promotion.announce_progress`, also comments once on that PR when its
  * author reached a new standing (eligible, or one requirement away).
  */
@@ -31,6 +31,7 @@ export async function proposeEligible(
   octokit: Octokit,
   log: Logger,
   repo: RepoRef,
+  branch: string,
   logins: readonly string[],
   mergedPr?: { number: number; author: string },
 ): Promise<void> {
@@ -49,6 +50,7 @@ export async function proposeEligible(
     if (!standing.eligibleFor) continue;
     const outcome = await openProposal(ports.propose, {
       repo,
+      branch,
       standing,
       role: standing.eligibleFor,
       kind: "promotion",
@@ -139,7 +141,7 @@ export async function sweepProposals(services: Services, octokit: Octokit, log: 
       log.info({ waiting: eligible.length - opened }, "more people are eligible; the next sweep proposes them");
       break;
     }
-    const out = await openProposal(ports.propose, { repo, standing, role, kind: "promotion", governance: current.governance, roster: current.roster, now });
+    const out = await openProposal(ports.propose, { repo, branch, standing, role, kind: "promotion", governance: current.governance, roster: current.roster, now });
     if (out.kind === "opened") opened++;
   }
 }

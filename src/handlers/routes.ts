@@ -11,6 +11,7 @@ import { onPullRequestChanged, onPush } from "./config-changes.js";
 import { onPullRequestClosed, onReviewSubmitted } from "./contributions.js";
 import { onInstallation, onRepositoriesAdded } from "./installation.js";
 import { onIssueComment } from "./issue-comment.js";
+import { onPromotionPullClosed } from "./promotion-pulls.js";
 import { onIssueActivity } from "./proposals.js";
 
 export interface Route {
@@ -37,6 +38,7 @@ export const ROUTES: readonly Route[] = [
   route("config-pr", ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], onPullRequestChanged),
   route("commands", ["issue_comment.created"], onIssueComment),
   route("proposal-review", ["issues.edited", "issues.labeled", "issues.unlabeled"], onIssueActivity),
+  route("proposal-pull", ["pull_request.closed"], onPromotionPullClosed),
   route("backfill", ["installation.created"], onInstallation),
   route("backfill-added", ["installation_repositories.added"], onRepositoriesAdded),
 ];

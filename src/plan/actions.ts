@@ -46,9 +46,39 @@ export type Action =
    * (a fast-forward, `force: false`); otherwise the executor throws
    * BranchMovedError and the caller re-reads and re-plans.
    */
-  | { kind: "commit.files"; repo: RepoRef; branch: string; parentSha: string; baseTreeSha: string; files: Record<string, string>; message: string }
+  | {
+      kind: "commit.files";
+      repo: RepoRef;
+      branch: string;
+      parentSha: string;
+      baseTreeSha: string;
+      files: Record<string, string>;
+      message: string;
+      /**
+       * A second parent: the commit merges `mergeSha` in. Brings a promotion
+       * pull request's branch up to date with its base (`mergeSha` = the
+       * base's head, `baseTreeSha` its tree) while the ref still moves only
+       * as a fast-forward from `parentSha`, the branch head the app made, so
+       * a push by anyone else in between is never overwritten.
+       */
+      mergeSha?: string;
+    }
   /** Closes an issue as completed or not planned, optionally with a final body. */
   | { kind: "issue.close"; repo: RepoRef; number: number; reason: "completed" | "not_planned" }
+  // ---- promotion pull requests (`promotion.approve_with: pull_request | either`)
+  /**
+   * A new branch `branch` pointing at one new commit on `parentSha` (tree
+   * `baseTreeSha` with `files` written). Only for the app's own branches
+   * (`stewards/…`): a branch of that name left behind by an interrupted
+   * attempt is moved to the new commit.
+   */
+  | { kind: "branch.create"; repo: RepoRef; branch: string; parentSha: string; baseTreeSha: string; files: Record<string, string>; message: string }
+  /** Deletes the app's own branch; one already gone (GitHub's "delete head branches" setting) is fine. */
+  | { kind: "branch.delete"; repo: RepoRef; branch: string }
+  /** Opens a pull request from `head` (a branch of the same repository) into `base`; an open one for that head is reused. */
+  | { kind: "pull.create"; repo: RepoRef; title: string; body: string; head: string; base: string }
+  /** Closes a pull request without merging it. */
+  | { kind: "pull.close"; repo: RepoRef; number: number }
   | AccessAction;
 
 // --- Access (teams, branch protection, rulesets, CODEOWNERS), planned by plan/access-plan.ts ---
@@ -114,9 +144,17 @@ export function describeAction(a: Action): string {
     case "comment.update":
       return `update comment ${a.commentId} on ${r}`;
     case "commit.files":
-      return `commit ${Object.keys(a.files).join(", ")} to ${r}@${a.branch}: "${a.message.split("\n")[0]}"`;
+      return `commit ${Object.keys(a.files).join(", ")} to ${r}@${a.branch}${a.mergeSha ? ` (merging ${a.mergeSha.slice(0, 7)})` : ""}: "${a.message.split("\n")[0]}"`;
     case "issue.close":
       return `close issue ${r}#${a.number} (${a.reason === "completed" ? "completed" : "not planned"})`;
+    case "branch.create":
+      return `create branch ${a.branch} on ${r} from ${a.parentSha.slice(0, 7)}, committing ${Object.keys(a.files).join(", ")}: "${a.message.split("\n")[0]}"`;
+    case "branch.delete":
+      return `delete branch ${a.branch} on ${r}`;
+    case "pull.create":
+      return `open pull request on ${r} from ${a.head} into ${a.base}: "${a.title}"`;
+    case "pull.close":
+      return `close pull request ${r}#${a.number} without merging`;
     default:
       return describeAccessAction(a, r);
   }

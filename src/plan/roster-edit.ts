@@ -23,7 +23,11 @@
  * - `step-down` goes to the role below, or emeritus from the lowest rung;
  *   the role, when named, must be the one held;
  * - neither takes away the last holder of the top role (SPEC safety floor:
- *   nobody would be left to approve anything).
+ *   nobody would be left to approve anything);
+ * - a `grant` without `decision` is the change a promotion pull request
+ *   proposes: its decision id is allocated only when it merges, and then
+ *   `record-decision` writes it (and the day of the merge as `since`) into
+ *   the entry the merge added, which must hold exactly that role.
  */
 import { isMap, isScalar, isSeq, parseDocument, stringify } from "yaml";
 import type { Document, Node, Pair, YAMLMap, YAMLSeq } from "yaml";
@@ -32,8 +36,10 @@ import { parseRoster } from "../config/parse-roster.js";
 import type { Governance, Roster, RosterEntry } from "../config/schema.js";
 
 export type RosterChange =
-  /** Give `login` the role `role` (above the one they hold), granted on `since` by `decision`. */
-  | { kind: "grant"; login: string; role: string; since: string; decision: string }
+  /** Give `login` the role `role` (above the one they hold), granted on `since` by `decision` (absent: not logged yet, see above). */
+  | { kind: "grant"; login: string; role: string; since: string; decision?: string }
+  /** Stamp the entry of `login`, who holds `role`, with the decision that granted it and the day it took effect. */
+  | { kind: "record-decision"; login: string; role: string; since: string; decision: string }
   /** Move the member `login` to emeritus with the role they hold, on `since`, by `decision`. */
   | { kind: "emeritus"; login: string; since: string; decision: string }
   /** `login` gives up `role` (their current role; null: whatever they hold) for the role below, or emeritus. */
@@ -130,12 +136,19 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 function plan(current: Roster, change: RosterChange, roles: readonly string[]): Planned | RosterEditError {
   if (!isUserLogin(change.login)) return refuse("invalid-change", `\`${change.login}\` is not a GitHub username`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(change.since)) return refuse("invalid-change", `\`${change.since}\` is not a date as YYYY-MM-DD`);
-  if (!/^D-\d{4,}$/.test(change.decision)) return refuse("invalid-change", `\`${change.decision}\` is not a decision id such as D-0001`);
+  if (change.decision !== undefined && !/^D-\d{4,}$/.test(change.decision)) return refuse("invalid-change", `\`${change.decision}\` is not a decision id such as D-0001`);
 
   const index = current.members.findIndex((m) => same(m.login, change.login));
   const held = index >= 0 ? current.members[index] : undefined;
   const rank = held ? roles.indexOf(held.role) : -1;
-  const stamp = { since: change.since, decision: change.decision };
+  const stamp = { since: change.since, ...(change.decision !== undefined ? { decision: change.decision } : {}) };
+
+  if (change.kind === "record-decision") {
+    if (!held) return refuse("not-a-member", `${change.login} holds no role on the roster`);
+    if (held.role !== change.role) return refuse("role-not-held", `${held.login} holds \`${held.role}\`, not \`${change.role}\``);
+    const entry: RosterEntry = { login: held.login, role: held.role, ...stamp };
+    return { desired: { members: current.members.map((m, i) => (i === index ? entry : m)), emeritus: current.emeritus }, from: held.role, to: held.role };
+  }
 
   if (change.kind === "grant") {
     const target = roles.indexOf(change.role);
@@ -326,11 +339,26 @@ function updateItem(text: string, node: YAMLMap, entry: RosterEntry): Splice[] {
     if (String(value.value) === wanted) continue;
     splices.push({ start: value.range[0], end: value.range[1], text: scalar(wanted) });
   }
-  if (missing.length === 0) return splices;
-  if (node.flow) {
+  // A field the entry no longer has (a promotion pull request's grant drops the old role's `decision`).
+  const keep = new Set(fieldsOf(entry).map(([f]) => f));
+  const dropped = node.items.filter((p) => {
+    const k = keyName(p);
+    return k !== null && (FIELDS as readonly string[]).includes(k) && !keep.has(k);
+  });
+  if (node.flow && (missing.length > 0 || dropped.length > 0)) {
     const start = node.range?.[0] ?? fail0();
     return [{ start, end: node.range?.[1] ?? fail0(), text: flowItem(entry, -1).trim().replace(/^- /, "") }];
   }
+  for (const pair of dropped) {
+    const key = pair.key as Node | null;
+    const value = pair.value as Node | null;
+    const keyAt = key?.range?.[0] ?? fail0();
+    // Only a pair on a line of its own; the item's first line (with its `-`) is left to documentEdit.
+    if (!/^ *$/.test(text.slice(lineStart(text, keyAt), keyAt))) throw new Unspliceable();
+    const end = value?.range ? value.range[1] : (key?.range?.[1] ?? fail0());
+    splices.push({ start: lineStart(text, keyAt), end: lineEnd(text, end), text: "" });
+  }
+  if (missing.length === 0) return splices;
   // A key present with an empty value (`decision:`) has no place to splice into.
   if (missing.some(([field]) => node.items.some((p) => keyName(p) === field))) throw new Unspliceable();
   const firstKey = node.items[0]?.key as Node | null | undefined;
@@ -371,6 +399,7 @@ function documentEdit(text: string, _current: Roster, desired: Roster): string |
     for (const entry of desired[list]) {
       const match = oldItems.find((n) => isMap(n) && typeof n.get("login") === "string" && same(String(n.get("login")), entry.login));
       if (isMap(match)) {
+        for (const k of FIELDS) if (entry[k] === undefined) match.delete(k);
         for (const [k, v] of fieldsOf(entry)) match.set(k, v);
         seq.items.push(match);
       } else {

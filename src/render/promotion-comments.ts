@@ -31,8 +31,23 @@ const WHY: Record<IgnoredReason, string> = {
   "also-objected": "also objected, so the objection stands",
 };
 
-/** The status comment for `tally`, marker last; see the module comment. */
-export function renderStatusComment(tally: Tally, ref: ProposalRef): string {
+/** The promotion pull request as the status comment shows it (`approve_with: pull_request | either`). */
+export interface PullStatus {
+  number: number;
+  url: string;
+  /** GitHub's state; a merged pull request is decided, not shown here. */
+  state: "open" | "closed";
+}
+
+/**
+ * The status comment for `tally` (null under `approve_with: pull_request`:
+ * reactions are not votes, so there is no tally to show) and the promotion
+ * pull request, marker last; see the module comment.
+ */
+export function renderStatusComment(tally: Tally | null, ref: ProposalRef, pull?: PullStatus): string {
+  const marker = renderMarker(STATUS_MARKER, promotionKey(ref.candidate, ref.role));
+  const pullLine = pull ? pullWords(pull, tally !== null) : null;
+  if (tally === null) return [pullLine ?? "⏳ Waiting for the pull request that makes the roster change.", "", marker].join("\n");
   const link = (l: string) => userLink(l, ref.webUrl);
   const votes = (vs: readonly Vote[]) => (vs.length === 0 ? "—" : vs.map((v) => `${link(v.login)} (${escapeMarkdownInline(v.role)})`).join(", "));
   const out = [`**Tally:** ${headline(tally)}`, ""];
@@ -47,8 +62,16 @@ export function renderStatusComment(tally: Tally, ref: ProposalRef): string {
       `⚠️ Only ${tally.eligible.length} ${tally.eligible.length === 1 ? "person" : "people"} may approve, fewer than the quorum of ${tally.quorum}: this proposal cannot be approved until more people hold an approver role or the ladder lowers the quorum.`,
     );
   }
-  out.push("", renderMarker(STATUS_MARKER, promotionKey(ref.candidate, ref.role)));
+  if (pullLine) out.push("", pullLine);
+  out.push("", marker);
   return out.join("\n");
+}
+
+function pullWords(pull: PullStatus, reactionsToo: boolean): string {
+  const pr = `[#${pull.number}](${pull.url})`;
+  if (pull.state === "open") return `**Pull request:** ${pr} makes the roster change; approving and merging it ${reactionsToo ? "is the other way to approve" : "is how this proposal is approved"}.`;
+  const instead = reactionsToo ? "Reopen and merge it, approve with 👍 here," : "Reopen and merge it to approve,";
+  return `⏸️ **Pull request:** ${pr} was closed without merging. That is not a rejection: the proposal stays open until it is decided or expires. ${instead} or comment \`/reject <reason>\`.`;
 }
 
 function headline(t: Tally): string {
@@ -62,7 +85,16 @@ function ignoredWords(i: IgnoredVote, link: (l: string) => string): string {
 }
 
 export type Outcome =
-  | { kind: "approved"; decisionId: string; approvals: readonly Vote[]; via: "reaction" | "pull_request" }
+  | {
+      kind: "approved";
+      decisionId: string;
+      approvals: readonly Vote[];
+      via: "reaction" | "pull_request";
+      /** The merged pull request and who merged it (`via: "pull_request"`). */
+      merge?: { number: number; url: string; by: string | null };
+    }
+  /** The promotion pull request was merged without the approvals a promotion needs: logged as a manual roster change. */
+  | { kind: "manual"; decisionId: string; approvals: readonly Vote[]; quorum: number; merge: { number: number; url: string; by: string | null }; why: string }
   | { kind: "rejected"; decisionId: string; by: string; reason: string }
   | { kind: "expired"; decisionId: string; expiresAt: Date; approvals: number; quorum: number }
   | { kind: "withdrawn"; decisionId: string; by: string };
@@ -83,9 +115,23 @@ export function renderOutcomeComment(outcome: Outcome, opts: OutcomeOptions): st
   let text: string;
   switch (outcome.kind) {
     case "approved": {
-      const how = outcome.via === "pull_request" ? "by merging the roster pull request" : `with ${outcome.approvals.length} ${outcome.approvals.length === 1 ? "approval" : "approvals"}`;
+      const merged = outcome.merge ? `the merge of [#${outcome.merge.number}](${outcome.merge.url})${outcome.merge.by ? ` by ${link(outcome.merge.by)}` : ""}` : null;
+      const how =
+        outcome.via === "pull_request"
+          ? merged
+            ? `by ${merged}, with ${outcome.approvals.length} ${outcome.approvals.length === 1 ? "approval" : "approvals"}`
+            : "by merging the roster pull request"
+          : `with ${outcome.approvals.length} ${outcome.approvals.length === 1 ? "approval" : "approvals"}`;
       const who = outcome.approvals.length > 0 ? ` (${outcome.approvals.map((v) => link(v.login)).join(", ")})` : "";
       text = `✅ **Approved** ${how}${who}: ${link(opts.candidate)} now holds ${role}, and the roster is updated. ${logged}`;
+      break;
+    }
+    case "manual": {
+      const by = outcome.merge.by ? ` by ${link(outcome.merge.by)}` : "";
+      const votes = outcome.approvals.length > 0 ? ` (counted: ${outcome.approvals.map((v) => link(v.login)).join(", ")}; ${outcome.quorum} needed)` : "";
+      text =
+        `⚠️ **Merged without the approvals:** [#${outcome.merge.number}](${outcome.merge.url}) was merged${by}${votes}, which does not approve it: ${escapeMarkdownInline(outcome.why)}. ` +
+        `${link(opts.candidate)} now holds ${role} through a **manual roster change**, not an approved promotion. ${logged}`;
       break;
     }
     case "rejected": {

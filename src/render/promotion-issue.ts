@@ -109,29 +109,54 @@ export function renderPromotionIssue(input: PromotionIssueInput): string {
       `- ⚠️ Only ${input.approvers.length} ${input.approvers.length === 1 ? "person" : "people"} may approve, so the quorum cannot be reached until more people hold an approver role or the ladder lowers the quorum.`,
     );
   }
-  out.push(`- **To approve:** ${approveWords(promotion.approve_with, input.pullRequest)}`);
-  out.push(
-    promotion.objection === "block"
-      ? "- **To object:** react 👎. An approver's objection holds the proposal until it is removed."
-      : "- **To object:** react 👎. Objections are recorded in the decision log but do not hold the proposal.",
-  );
+  out.push(`- **To approve:** ${approveWords(promotion.approve_with, quorum, input.pullRequest)}`);
+  out.push(`- **To object:** ${objectWords(promotion.approve_with, promotion.objection)}`);
   out.push("- **To reject:** comment `/reject <reason>` (approvers; the reason is required and goes into the decision log).");
   out.push(`- **To withdraw:** ${userLink(standing.login, webUrl)} may comment \`/withdraw\`.`);
   out.push(`- **Expires:** ${input.expiresAt.toISOString().slice(0, 10)} if undecided (${describeDuration(parseDuration(promotion.expires_after))} after it was opened).`);
   out.push(
     "",
-    "Reactions and commands from people without an approver role, from the candidate and from bots do not count. The current tally is kept in a comment below.",
+    promotion.approve_with === "pull_request"
+      ? "Reviews, merges and commands from people without an approver role, from the candidate and from bots do not count; reactions to this issue are not votes."
+      : "Reactions and commands from people without an approver role, from the candidate and from bots do not count. The current tally is kept in a comment below.",
     "",
     renderMarker(PROMOTION_MARKER, promotionKey(standing.login, input.role, input.revision)),
   );
   return out.join("\n");
 }
 
-function approveWords(approveWith: Governance["promotion"]["approve_with"], pr: { number: number; url: string } | undefined): string {
-  const merge = pr ? `merge [#${pr.number}](${pr.url}), the pull request that makes the roster change` : "merge the pull request that makes the roster change (linked here once opened)";
+/** How the body names the promotion pull request before it is opened; `withPullRequestLink` replaces it with the link. */
+const PULL_PLACEHOLDER = "the pull request that makes the roster change (linked here once opened)";
+
+function pullWords(pr: { number: number; url: string } | undefined): string {
+  return pr ? `[#${pr.number}](${pr.url}), the pull request that makes the roster change` : PULL_PLACEHOLDER;
+}
+
+function approveWords(approveWith: Governance["promotion"]["approve_with"], quorum: number, pr: { number: number; url: string } | undefined): string {
   if (approveWith === "reaction") return "react 👍 to this issue.";
-  if (approveWith === "pull_request") return `${merge}. Merging it is the approval.`;
-  return `react 👍 to this issue, or ${merge}.`;
+  const counts =
+    quorum === 1
+      ? "The merge approves when someone holding an approver role merged it, or approved it in a review."
+      : `The merge approves when ${quorum} approvals are reached: the person who merges counts if they hold an approver role, and so does each approving review by an approver${approveWith === "either" ? ", and each 👍 here" : ""}.`;
+  const merge = `approve and merge ${pullWords(pr)}. ${counts} A merge short of that still changes the roster, and is logged as a manual roster change instead of a promotion.`;
+  return approveWith === "pull_request" ? merge : `react 👍 to this issue, or ${merge}`;
+}
+
+function objectWords(approveWith: Governance["promotion"]["approve_with"], objection: Governance["promotion"]["objection"]): string {
+  const how = approveWith === "reaction" ? "react 👎" : approveWith === "pull_request" ? "request changes in a review of the pull request" : "react 👎, or request changes in a review of the pull request";
+  return objection === "block"
+    ? `${how}. An approver's objection holds the proposal until it is removed.`
+    : `${how}. Objections are recorded in the decision log but do not hold the proposal.`;
+}
+
+/**
+ * `body` (an issue body this module rendered without `pullRequest`) with the
+ * pull request linked, exactly as `renderPromotionIssue` renders it with
+ * `pullRequest` — so the app links the pull request it opened after the
+ * issue without rendering the evidence again.
+ */
+export function withPullRequestLink(body: string, pr: { number: number; url: string }): string {
+  return body.split(PULL_PLACEHOLDER).join(pullWords(pr));
 }
 
 /**

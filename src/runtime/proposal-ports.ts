@@ -7,6 +7,7 @@
 import type { Governance, Roster } from "../config/schema.js";
 import { findOpenMarkedIssues, listIssueReactions } from "../github/issue-reads.js";
 import type { Logger } from "../github/logger.js";
+import { getPull, listPullReviews } from "../github/pull-reads.js";
 import { measureOne } from "../ladder/measure.js";
 import type { Standing } from "../ladder/standing.js";
 import type { RepoRef } from "../plan/actions.js";
@@ -42,10 +43,16 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
   };
   return {
     measure,
-    propose: { store: services.store, github: { findOpenProposals, execute }, log, holder, webUrl: services.settings.webUrl },
+    propose: { store: services.store, github: { findOpenProposals, execute, readBranchFiles: gh.readBranchFiles }, log, holder, webUrl: services.settings.webUrl },
     decide: {
       store: services.store,
-      github: { listReactions: (r, n) => listIssueReactions(gh, r, n), readBranchFiles: gh.readBranchFiles, execute },
+      github: {
+        listReactions: (r, n) => listIssueReactions(gh, r, n),
+        readBranchFiles: gh.readBranchFiles,
+        execute,
+        getPull: (r, n) => getPull(gh, r, n),
+        listPullReviews: (r, n) => listPullReviews(gh, r, n),
+      },
       log,
       holder,
       webUrl: services.settings.webUrl,

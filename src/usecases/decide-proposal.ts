@@ -13,6 +13,15 @@
  *   2. the outcome comment, then closing the issue;
  *   3. the store's record (closed).
  * Access sync (CODEOWNERS, teams, protection) hangs off `onRosterChanged`.
+ *
+ * With `approve_with: pull_request | either` each review first reads the
+ * promotion pull request (one request): merged → approve-by-merge.ts decides;
+ * closed → the status comment says so (not a rejection); unable to merge →
+ * its branch is brought up to date. With `pull_request` reactions are not
+ * read at all; with `either` whichever lands first wins and the other is
+ * cleaned up: an approval by reactions closes the pull request, a merge
+ * closes the issue. A proposal rejected, withdrawn or expired closes its pull
+ * request too.
  */
 import { parseRoster } from "../config/parse-roster.js";
 import type { Governance, Roster } from "../config/schema.js";
@@ -28,14 +37,24 @@ import type { DecisionDraft, DecisionKind } from "../log/decision-entry.js";
 import type { Action, RepoRef } from "../plan/actions.js";
 import { applyRosterChange } from "../plan/roster-edit.js";
 import { renderOutcomeComment, renderStatusComment, type Outcome } from "../render/promotion-comments.js";
+import type { PullReview } from "../ladder/merge-votes.js";
+import type { PullState } from "../github/pull-reads.js";
+import { approvesByPullRequest, approvesByReaction } from "../plan/promotion-pull.js";
+import { decideMerged, grantKey } from "./approve-by-merge.js";
 import { commitChange, type CommitChangePort, type ChangePlan } from "./commit-change.js";
-import { fullName } from "./propose-promotion.js";
+import { deleteRetiredBranch, refreshPromotionPull, retirePullActions } from "./promotion-pull.js";
+import { finish, issueUrl, refOf, today, upsertStatus } from "./proposal-outcome.js";
+import { attachPull, fullName } from "./propose-promotion.js";
 import { loadProposalByIssue, proposalKey, saveProposal, withLease, type ProposalRecord, type RecordStore } from "./proposal-records.js";
 
 export interface DecideGitHub extends CommitChangePort {
   /** Every reaction on the issue; rejects rather than return a partial list. */
   listReactions(repo: RepoRef, issue: number): Promise<IssueReaction[]>;
   execute(actions: readonly Action[], log: Logger): Promise<ActionResult[]>;
+  /** The pull request's state now (one request). Rejects on failure. */
+  getPull(repo: RepoRef, number: number): Promise<PullState>;
+  /** Every submitted review of the pull request, oldest first; rejects rather than return a partial list. */
+  listPullReviews(repo: RepoRef, number: number): Promise<PullReview[]>;
 }
 
 export interface DecideDeps {
@@ -85,14 +104,6 @@ const WAIT_MS = 15_000;
 
 const KIND_OF: Record<Closing["outcome"], DecisionKind> = { rejected: "rejection", withdrawn: "withdrawal", expired: "expiry" };
 
-function today(now: Date): string {
-  return now.toISOString().slice(0, 10);
-}
-
-function issueUrl(webUrl: string, repo: RepoRef, issue: number): string {
-  return `${webUrl}/${repo.owner}/${repo.repo}/issues/${issue}`;
-}
-
 /** Re-reads the reactions and moves the proposal on: status update, promotion, or expiry. */
 export async function reviewProposal(deps: DecideDeps, input: DecideInput): Promise<DecideOutcome> {
   const record = await loadProposalByIssue(deps.store, fullName(input.repo), input.issue);
@@ -101,15 +112,69 @@ export async function reviewProposal(deps: DecideDeps, input: DecideInput): Prom
   const leased = await withLease(deps.store, proposalKey(record.repo, record.login, record.role), deps.holder, LEASE_MS, async (): Promise<DecideOutcome> => {
     const fresh = (await loadProposalByIssue(deps.store, record.repo, record.issue)) ?? record;
     if (fresh.state === "closed") return { kind: "closed-already" };
-    const reactions = await deps.github.listReactions(input.repo, input.issue);
-    const tally = tallyReactions({ reactions, roster: input.roster, governance: input.governance, candidate: fresh.login });
-    const state = proposalState({ candidate: fresh.login, role: fresh.role, openedAt: fresh.openedAt, expiresAfter: input.governance.promotion.expires_after }, tally, input.now);
-    if (state.status === "expired") return close(deps, input, fresh, { outcome: "expired", by: null, decidedBy: "expiry (no decision in time)", reason: null }, tally);
-    if (state.status === "approved") return promote(deps, input, fresh, reactions);
-    await upsertStatus(deps, input, fresh, renderStatusComment(tally, { candidate: fresh.login, role: fresh.role, webUrl: deps.webUrl }));
-    return { kind: "pending", tally };
+    return reviewOpen(deps, input, fresh, null);
   }, { waitMs: WAIT_MS });
   return leased.ran ? leased.value : { kind: "busy" };
+}
+
+/**
+ * A `pull_request.closed` delivery of the promotion pull request of `input.issue`
+ * (`pull` from the payload): merged → decided by approve-by-merge.ts, closed
+ * unmerged → the proposal stays open and its status comment says so. A merge
+ * after the proposal closed another way is still logged (manual roster change).
+ */
+export async function onPromotionPull(deps: DecideDeps, input: DecideInput, pull: PullState): Promise<DecideOutcome> {
+  const record = await loadProposalByIssue(deps.store, fullName(input.repo), input.issue);
+  if (!record) return { kind: "not-a-proposal" };
+  if (record.state === "closed" && !pull.merged) return { kind: "closed-already" };
+  const leased = await withLease(deps.store, proposalKey(record.repo, record.login, record.role), deps.holder, LEASE_MS, async (): Promise<DecideOutcome> => {
+    const fresh = (await loadProposalByIssue(deps.store, record.repo, record.issue)) ?? record;
+    if (fresh.pullRequest && fresh.pullRequest.number !== pull.number) return { kind: "not-a-proposal" };
+    if (pull.merged) return decideMerged(deps, input, fresh, pull);
+    if (fresh.state === "closed") return { kind: "closed-already" };
+    return reviewOpen(deps, input, fresh, pull);
+  }, { waitMs: WAIT_MS });
+  return leased.ran ? leased.value : { kind: "busy" };
+}
+
+/**
+ * Moves an open proposal on (the caller holds the lease): its pull request
+ * first (`pull` when the caller knows it, else read), then the reactions.
+ */
+async function reviewOpen(deps: DecideDeps, input: DecideInput, opened: ProposalRecord, known: PullState | null): Promise<DecideOutcome> {
+  const gov = input.governance;
+  let fresh = opened;
+  if (approvesByPullRequest(gov)) {
+    // Opened before its pull request could be (a failure in between): open it now.
+    if (!fresh.pullRequest) fresh = await attachPull(deps, input, fresh, await deps.measure(fresh.login, input.roster));
+    if (fresh.pullRequest) {
+      const pull = known ?? (await deps.github.getPull(input.repo, fresh.pullRequest.number));
+      if (pull.merged) return decideMerged(deps, input, fresh, pull);
+      if (pull.state !== fresh.pullRequest.state) {
+        fresh = { ...fresh, pullRequest: { ...fresh.pullRequest, state: pull.state } };
+        await saveProposal(deps.store, fresh);
+      }
+      if (pull.state === "open" && pull.mergeable === false) {
+        const refreshed = await refreshPromotionPull(deps, { repo: input.repo, base: input.branch, governance: gov, record: fresh, pull, now: input.now });
+        if (refreshed) {
+          fresh = { ...fresh, pullRequest: refreshed };
+          await saveProposal(deps.store, fresh);
+        }
+      }
+    }
+  }
+  const byReaction = approvesByReaction(gov);
+  const reactions = byReaction ? await deps.github.listReactions(input.repo, input.issue) : [];
+  const tally = tallyReactions({ reactions, roster: input.roster, governance: gov, candidate: fresh.login });
+  const state = proposalState({ candidate: fresh.login, role: fresh.role, openedAt: fresh.openedAt, expiresAfter: gov.promotion.expires_after }, tally, input.now);
+  if (state.status === "expired") return close(deps, input, fresh, { outcome: "expired", by: null, decidedBy: "expiry (no decision in time)", reason: null }, byReaction ? tally : null);
+  if (state.status === "approved") return promote(deps, input, fresh, reactions);
+  const pullStatus = fresh.pullRequest ? { number: fresh.pullRequest.number, url: fresh.pullRequest.url, state: fresh.pullRequest.state } : undefined;
+  // With `pull_request`, a status comment only once there is something to say: the pull request was closed.
+  if (byReaction || pullStatus?.state === "closed" || fresh.statusCommentId !== undefined) {
+    await upsertStatus(deps, input, fresh, renderStatusComment(byReaction ? tally : null, { candidate: fresh.login, role: fresh.role, webUrl: deps.webUrl }, pullStatus));
+  }
+  return { kind: "pending", tally };
 }
 
 /** Rejects or withdraws an open proposal (the caller checked who may). */
@@ -124,27 +189,22 @@ export async function closeProposal(deps: DecideDeps, input: DecideInput, closin
     LEASE_MS,
     async (): Promise<DecideOutcome> => {
       const fresh = (await loadProposalByIssue(deps.store, record.repo, record.issue)) ?? record;
-      return fresh.state === "closed" ? { kind: "closed-already" } : close(deps, input, fresh, closing, null);
+      if (fresh.state === "closed") return { kind: "closed-already" };
+      // Whichever lands first wins: a promotion pull request merged before the command is the decision.
+      if (fresh.pullRequest && approvesByPullRequest(input.governance)) {
+        const pull = await deps.github.getPull(input.repo, fresh.pullRequest.number);
+        if (pull.merged) return decideMerged(deps, input, fresh, pull);
+      }
+      return close(deps, input, fresh, closing, null);
     },
     { waitMs: WAIT_MS },
   );
   return leased.ran ? leased.value : { kind: "busy" };
 }
 
-async function upsertStatus(deps: DecideDeps, input: DecideInput, record: ProposalRecord, body: string): Promise<void> {
-  if (record.statusBody === body) return;
-  const action: Action = record.statusCommentId
-    ? { kind: "comment.update", repo: input.repo, commentId: record.statusCommentId, body }
-    : { kind: "comment.create", repo: input.repo, issueNumber: input.issue, body };
-  const [result] = await deps.github.execute([action], deps.log);
-  if (result?.dryRun) return;
-  const id = result?.created?.id ?? record.statusCommentId;
-  await saveProposal(deps.store, { ...record, ...(id !== undefined ? { statusCommentId: id } : {}), statusBody: body });
-}
-
 async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRecord, reactions: IssueReaction[]): Promise<DecideOutcome> {
   const gov = input.governance;
-  const key = `promotion:${record.repo}#${record.issue}`;
+  const key = grantKey(record);
   const standing = await deps.measure(record.login, input.roster);
   const rung = standing.rungs.find((r) => r.role === record.role);
   const evidence = rung ? evidenceRows(rung, standing) : [];
@@ -195,7 +255,9 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
   // Also after `already-done` (a retry whose commit had landed): the cached roster may predate it.
   if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster);
   const outcome: Outcome = { kind: "approved", decisionId: id, approvals: tally.approvals, via: "reaction" };
-  await finish(deps, input, record, "approved", id, renderOutcomeComment(outcome, refOf(deps, input, record)));
+  const retire = retirePullActions(input.repo, record, `approved by reactions (${id})`, deps.webUrl);
+  await finish(deps, input, record, "approved", id, renderOutcomeComment(outcome, refOf(deps, input, record)), retire);
+  if (retire.length > 0) await deleteRetiredBranch(deps, input.repo, record);
   return { kind: "decided", outcome: "approved", decision: id };
 }
 
@@ -239,28 +301,8 @@ async function close(deps: DecideDeps, input: DecideInput, record: ProposalRecor
       : closing.outcome === "withdrawn"
         ? { kind: "withdrawn", decisionId: id, by: closing.by ?? record.login }
         : { kind: "expired", decisionId: id, expiresAt, approvals: tally?.approvals.length ?? 0, quorum: tally?.quorum ?? gov.promotion.quorum };
-  await finish(deps, input, record, closing.outcome, id, renderOutcomeComment(outcome, refOf(deps, input, record)));
+  const retire = retirePullActions(input.repo, record, `the proposal was ${closing.outcome} (${id})`, deps.webUrl);
+  await finish(deps, input, record, closing.outcome, id, renderOutcomeComment(outcome, refOf(deps, input, record)), retire);
+  if (retire.length > 0) await deleteRetiredBranch(deps, input.repo, record);
   return { kind: "decided", outcome: closing.outcome, decision: id };
-}
-
-async function finish(deps: DecideDeps, input: DecideInput, record: ProposalRecord, outcome: NonNullable<ProposalRecord["outcome"]>, decision: string, comment: string): Promise<void> {
-  const results = await deps.github.execute(
-    [
-      { kind: "comment.create", repo: input.repo, issueNumber: input.issue, body: comment },
-      { kind: "issue.close", repo: input.repo, number: input.issue, reason: outcome === "approved" ? "completed" : "not_planned" },
-    ],
-    deps.log,
-  );
-  if (results.some((r) => r.dryRun)) return;
-  await saveProposal(deps.store, { ...record, state: "closed", closedAt: input.now.toISOString(), outcome, decision });
-  deps.log.info({ repo: record.repo, issue: record.issue, login: record.login, role: record.role, outcome, decision }, "proposal decided");
-}
-
-function refOf(deps: DecideDeps, input: DecideInput, record: ProposalRecord) {
-  return {
-    candidate: record.login,
-    role: record.role,
-    webUrl: deps.webUrl,
-    logUrl: `${deps.webUrl}/${input.repo.owner}/${input.repo.repo}/blob/${input.branch}/${input.governance.log.path}`,
-  };
 }

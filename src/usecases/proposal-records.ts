@@ -27,10 +27,26 @@ export interface ProposalRecord {
   /** The app's status comment on the issue, updated in place. */
   statusCommentId?: number;
   statusBody?: string;
+  /** The promotion pull request (`approve_with: pull_request | either`), once opened. */
+  pullRequest?: PromotionPullRecord;
   /** Set when closed. */
   closedAt?: string;
-  outcome?: "approved" | "rejected" | "expired" | "withdrawn";
+  /** `manual`: the promotion pull request was merged without the approvals, logged as a manual roster change. */
+  outcome?: "approved" | "rejected" | "expired" | "withdrawn" | "manual";
   decision?: string;
+}
+
+export interface PromotionPullRecord {
+  number: number;
+  url: string;
+  /** `stewards/promote/<login>/<role>` (plan/promotion-pull.ts). */
+  branch: string;
+  /** The branch head the app made: a merge of any other head includes someone else's commits. */
+  headSha: string;
+  /** The candidate's role when the pull request was planned (null: none), for the log's role line. */
+  from: string | null;
+  /** As last seen; a closed one may be reopened. */
+  state: "open" | "closed";
 }
 
 /** The slice of the store the records use. */

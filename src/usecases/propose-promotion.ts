@@ -17,14 +17,17 @@
  */
 import { parseDuration } from "../config/duration.js";
 import type { Governance, Roster } from "../config/schema.js";
+import type { BranchSnapshot } from "../github/branch-files.js";
 import type { ActionResult } from "../github/execute-actions.js";
 import type { MarkedIssue } from "../github/issue-reads.js";
 import type { Logger } from "../github/logger.js";
 import type { Standing } from "../ladder/standing.js";
 import type { Action, RepoRef } from "../plan/actions.js";
+import { approvesByPullRequest } from "../plan/promotion-pull.js";
 import { proposalExpiresAt } from "../ladder/proposal-state.js";
 import { eligibleApprovers } from "../ladder/tally.js";
 import { PROMOTION_MARKER, promotionIssueTitle, renderPromotionIssue } from "../render/promotion-issue.js";
+import { openPromotionPull } from "./promotion-pull.js";
 import { loadProposalFor, proposalKey, saveProposal, withLease, type ProposalKind, type ProposalRecord, type RecordStore } from "./proposal-records.js";
 
 export interface ProposeGitHub {
@@ -32,6 +35,8 @@ export interface ProposeGitHub {
   findOpenProposals(repo: RepoRef): Promise<MarkedIssue[]>;
   /** Runs the actions (or records them in dry run). */
   execute(actions: readonly Action[], log: Logger): Promise<ActionResult[]>;
+  /** The roster at the default branch's head, for the promotion pull request (see commit-change.ts). */
+  readBranchFiles(repo: RepoRef, branch: string, paths: readonly string[]): Promise<BranchSnapshot>;
 }
 
 export interface ProposeDeps {
@@ -45,6 +50,8 @@ export interface ProposeDeps {
 
 export interface ProposalRequest {
   repo: RepoRef;
+  /** The default branch: the promotion pull request's base (`approve_with: pull_request | either`). */
+  branch: string;
   standing: Standing;
   /** The role to propose: `standing.eligibleFor` for promotions; any rung for nominations. */
   role: string;
@@ -81,7 +88,16 @@ export async function openProposal(deps: ProposeDeps, req: ProposalRequest): Pro
   const repo = fullName(req.repo);
   const login = req.standing.login;
   const known = await loadProposalFor(deps.store, repo, login, req.role);
-  if (known?.state === "open") return { kind: "exists", issue: known.issue };
+  if (known?.state === "open") {
+    // Opened, but its pull request not (a crash or a failure in between): open it now.
+    if (approvesByPullRequest(req.governance) && !known.pullRequest) {
+      await withLease(deps.store, proposalKey(repo, login, req.role), deps.holder, LEASE_MS, async () => {
+        const again = await loadProposalFor(deps.store, repo, login, req.role);
+        if (again?.state === "open" && !again.pullRequest) await attachPull(deps, req, again, req.standing);
+      });
+    }
+    return { kind: "exists", issue: known.issue };
+  }
   // A nomination is a person's explicit ask: it is not held back by an earlier proposal's close.
   if (known?.state === "closed" && known.outcome !== "approved" && req.kind === "promotion") {
     const until = new Date(Date.parse(known.closedAt ?? known.openedAt) + parseDuration(req.governance.promotion.expires_after));
@@ -100,22 +116,70 @@ export async function openProposal(deps: ProposeDeps, req: ProposalRequest): Pro
       return { kind: "exists", issue: onGitHub.number };
     }
     const title = promotionIssueTitle(login, req.role, req.kind === "nomination");
-    const body = renderPromotionIssue({
-      standing: req.standing,
-      role: req.role,
-      governance: req.governance,
-      approvers: eligibleApprovers(req.roster, req.governance, login),
-      expiresAt: proposalExpiresAt(req.now.toISOString(), req.governance.promotion.expires_after),
-      webUrl: deps.webUrl,
-      ...(req.kind === "nomination" ? { nomination: { by: req.nominatedBy ?? "", reason: req.reason ?? null } } : {}),
-    });
+    const draft = recordFor(req, 0);
+    const body = proposalBody(draft, req.standing, req, deps.webUrl);
     const [result] = await deps.github.execute([{ kind: "issue.create", repo: req.repo, title, body, labels: [PROMOTION_LABEL] }], deps.log);
     const number = result?.created?.number ?? null;
-    if (number !== null) await saveProposal(deps.store, recordFor(req, number));
+    const record = number !== null ? recordFor(req, number) : null;
+    if (record) await saveProposal(deps.store, record);
     deps.log.info({ repo, login, role: req.role, issue: number, kind: req.kind }, "promotion proposed");
+    if (approvesByPullRequest(req.governance)) {
+      if (record) await attachPull(deps, req, record, req.standing);
+      // Dry run: no issue, so no record; the executor still logs the branch and pull request it would make.
+      else await openPromotionPull(deps, { repo: req.repo, base: req.branch, governance: req.governance, login, role: req.role, issue: null, now: req.now });
+    }
     return { kind: "opened", issue: number, dryRun: result?.dryRun ?? false };
   });
   return leased.ran ? leased.value : { kind: "busy" };
+}
+
+/** What `attachPull` needs: the store for the record, and a GitHub that reads the branch and runs actions. */
+export interface AttachPullDeps {
+  store: RecordStore;
+  github: Pick<ProposeGitHub, "execute" | "readBranchFiles">;
+  log: Logger;
+  webUrl: string;
+}
+
+/**
+ * Opens the promotion pull request of the open proposal `record`, links it
+ * from the issue (the body rendered again, with the link) and records it.
+ * Returns the record as it now is (unchanged when the pull request could not
+ * be planned). The caller holds the proposal's lease.
+ */
+export async function attachPull(
+  deps: AttachPullDeps,
+  ctx: { repo: RepoRef; branch: string; governance: Governance; roster: Roster; now: Date },
+  record: ProposalRecord,
+  standing: Standing,
+): Promise<ProposalRecord> {
+  const pull = await openPromotionPull(deps, { repo: ctx.repo, base: ctx.branch, governance: ctx.governance, login: record.login, role: record.role, issue: record.issue, now: ctx.now });
+  if (!pull) return record;
+  const next: ProposalRecord = { ...record, pullRequest: pull };
+  // Recorded before the issue is edited: a failed edit must not lose which pull request belongs to the proposal.
+  await saveProposal(deps.store, next);
+  await deps.github.execute([{ kind: "issue.update", repo: ctx.repo, number: record.issue, body: proposalBody(record, standing, ctx, deps.webUrl, pull) }], deps.log);
+  return next;
+}
+
+/** The promotion issue's body for `record` (see render/promotion-issue.ts); the same input renders the same text. */
+export function proposalBody(
+  record: Pick<ProposalRecord, "login" | "role" | "kind" | "openedAt" | "nominatedBy" | "reason">,
+  standing: Standing,
+  ctx: { governance: Governance; roster: Roster },
+  webUrl: string,
+  pull?: { number: number; url: string },
+): string {
+  return renderPromotionIssue({
+    standing,
+    role: record.role,
+    governance: ctx.governance,
+    approvers: eligibleApprovers(ctx.roster, ctx.governance, record.login),
+    expiresAt: proposalExpiresAt(record.openedAt, ctx.governance.promotion.expires_after),
+    webUrl,
+    ...(record.kind === "nomination" ? { nomination: { by: record.nominatedBy ?? "", reason: record.reason ?? null } } : {}),
+    ...(pull ? { pullRequest: { number: pull.number, url: pull.url } } : {}),
+  });
 }
 
 function recordFor(req: ProposalRequest, issue: number): ProposalRecord {

@@ -177,3 +177,78 @@ describe("fake GitHub REST", () => {
     expect(fake.violations.map((v) => v.kind)).toEqual(["unauthenticated"]);
   });
 });
+
+describe("fake GitHub REST: pull requests opened through the API", () => {
+  async function branchWith(path: string, content: string, branch: string) {
+    const head = (await octokit.rest.git.getRef({ owner: "acme", repo: "widgets", ref: "heads/main" })).data.object.sha;
+    const base = (await octokit.rest.git.getCommit({ owner: "acme", repo: "widgets", commit_sha: head })).data.tree.sha;
+    const tree = await octokit.rest.git.createTree({ owner: "acme", repo: "widgets", base_tree: base, tree: [{ path, mode: "100644", type: "blob", content }] });
+    const commit = await octokit.rest.git.createCommit({ owner: "acme", repo: "widgets", message: `change ${path}`, tree: tree.data.sha, parents: [head] });
+    await octokit.rest.git.createRef({ owner: "acme", repo: "widgets", ref: `refs/heads/${branch}`, sha: commit.data.sha });
+    return commit.data.sha;
+  }
+
+  it("opens, lists, edits, closes and reopens a pull request whose head follows its branch", async () => {
+    fake.putFile("acme", "widgets", ".github/roster.yml", "members: []\n");
+    const sha = await branchWith(".github/roster.yml", "members:\n  - login: ana\n", "stewards/promote/ana/member");
+    const created = await octokit.rest.pulls.create({ owner: "acme", repo: "widgets", title: "Roster: promote ana", head: "stewards/promote/ana/member", base: "main", body: "see #1" });
+    expect(created.status).toBe(201);
+    expect(created.data).toMatchObject({ state: "open", merged: false, mergeable: true, user: { login: "stewards[bot]", type: "Bot" }, head: { ref: "stewards/promote/ana/member", sha }, base: { ref: "main" } });
+    expect(created.data.html_url).toBe(`${fake.url}/acme/widgets/pull/${created.data.number}`);
+    await expect(octokit.rest.pulls.create({ owner: "acme", repo: "widgets", title: "again", head: "stewards/promote/ana/member", base: "main" })).rejects.toMatchObject({
+      status: 422,
+      response: { data: { errors: [{ message: "A pull request already exists for acme:stewards/promote/ana/member." }] } },
+    });
+    await expect(octokit.rest.pulls.create({ owner: "acme", repo: "widgets", title: "nothing", head: "main", base: "main" })).rejects.toMatchObject({ status: 422 });
+    const listed = await octokit.rest.pulls.list({ owner: "acme", repo: "widgets", head: "acme:stewards/promote/ana/member", state: "open" });
+    expect(listed.data.map((p) => p.number)).toEqual([created.data.number]);
+    expect((await octokit.rest.pulls.list({ owner: "acme", repo: "widgets", head: "acme:other" })).data).toEqual([]);
+    const files = await octokit.rest.pulls.listFiles({ owner: "acme", repo: "widgets", pull_number: created.data.number });
+    expect(files.data.map((f) => [f.filename, f.status])).toEqual([[".github/roster.yml", "modified"]]);
+
+    await octokit.rest.pulls.update({ owner: "acme", repo: "widgets", pull_number: created.data.number, state: "closed" });
+    expect(fake.pulls("acme", "widgets")[0]).toMatchObject({ state: "closed" });
+    await octokit.rest.pulls.update({ owner: "acme", repo: "widgets", pull_number: created.data.number, state: "open", body: "edited" });
+    expect((await octokit.rest.pulls.get({ owner: "acme", repo: "widgets", pull_number: created.data.number })).data).toMatchObject({ state: "open", body: "edited" });
+    // Deleting the branch of an open pull request and closing it: it cannot be reopened.
+    await octokit.rest.pulls.update({ owner: "acme", repo: "widgets", pull_number: created.data.number, state: "closed" });
+    await octokit.rest.git.deleteRef({ owner: "acme", repo: "widgets", ref: "heads/stewards/promote/ana/member" });
+    await expect(octokit.rest.pulls.update({ owner: "acme", repo: "widgets", pull_number: created.data.number, state: "open" })).rejects.toMatchObject({ status: 422 });
+    fake.assertNoViolations();
+  });
+
+  it("merges with a merge commit or a squash, refusing conflicts (405) and a stale head (409)", async () => {
+    fake.putFile("acme", "widgets", ".github/roster.yml", "members: []\n");
+    await branchWith(".github/roster.yml", "members:\n  - login: ana\n", "a");
+    const a = (await octokit.rest.pulls.create({ owner: "acme", repo: "widgets", title: "a", head: "a", base: "main" })).data.number;
+    await branchWith(".github/roster.yml", "members:\n  - login: ben\n", "b");
+    const b = (await octokit.rest.pulls.create({ owner: "acme", repo: "widgets", title: "b", head: "b", base: "main" })).data.number;
+    await branchWith("README.md", "hello\n", "c");
+    const c = (await octokit.rest.pulls.create({ owner: "acme", repo: "widgets", title: "c", head: "c", base: "main" })).data.number;
+
+    await expect(octokit.rest.pulls.merge({ owner: "acme", repo: "widgets", pull_number: a, sha: "0".repeat(40) })).rejects.toMatchObject({ status: 409 });
+    const merged = fake.mergePullRequest("acme", "widgets", a, { by: "alice" });
+    expect(fake.file("acme", "widgets", ".github/roster.yml")).toBe("members:\n  - login: ana\n");
+    const head = fake.state.requireRepo("acme", "widgets").commits.get(merged)!;
+    expect(head.parents).toHaveLength(2);
+    const got = (await octokit.rest.pulls.get({ owner: "acme", repo: "widgets", pull_number: a })).data;
+    expect(got).toMatchObject({ state: "closed", merged: true, merged_by: { login: "alice" }, merge_commit_sha: merged, mergeable: null });
+
+    // b changed the same file: now a conflict.
+    expect((await octokit.rest.pulls.get({ owner: "acme", repo: "widgets", pull_number: b })).data).toMatchObject({ mergeable: false, mergeable_state: "dirty" });
+    await expect(octokit.rest.pulls.merge({ owner: "acme", repo: "widgets", pull_number: b })).rejects.toMatchObject({ status: 405, response: { data: { message: "Pull Request is not mergeable" } } });
+    // c did not: squashed on top, both changes kept.
+    const squash = await octokit.rest.pulls.merge({ owner: "acme", repo: "widgets", pull_number: c, merge_method: "squash" });
+    expect(squash.data).toMatchObject({ merged: true, message: "Pull Request successfully merged" });
+    expect(fake.state.requireRepo("acme", "widgets").commits.get(squash.data.sha)!.parents).toEqual([merged]);
+    expect(fake.file("acme", "widgets", "README.md")).toBe("hello\n");
+    expect(fake.file("acme", "widgets", ".github/roster.yml")).toBe("members:\n  - login: ana\n");
+    expect((await octokit.rest.pulls.get({ owner: "acme", repo: "widgets", pull_number: c })).data.merged_by?.login).toBe("stewards[bot]");
+    await expect(octokit.rest.pulls.merge({ owner: "acme", repo: "widgets", pull_number: c })).rejects.toMatchObject({ status: 405 });
+
+    fake.addPullReview("acme", "widgets", b, { author: "bob", state: "APPROVED" });
+    const reviews = await octokit.rest.pulls.listReviews({ owner: "acme", repo: "widgets", pull_number: b });
+    expect(reviews.data.map((r) => [r.user?.login, r.state])).toEqual([["bob", "APPROVED"]]);
+    fake.assertNoViolations();
+  });
+});

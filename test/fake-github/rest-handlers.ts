@@ -21,6 +21,7 @@ import {
   repoJson,
 } from "./rest-shapes.js";
 import type { FakeAccount, FakeAnnotation, FakeCheckRun, FakeIssue, FakeRepo, FakeState, ReactionContent } from "./state.js";
+import { mergePull, openPull, pullFiles, setPullState, type MergeMethod } from "./pull-requests.js";
 
 /** What a handler gets: validated inputs plus the caller's identity. */
 export interface RestContext {
@@ -575,7 +576,7 @@ const getPull = withPull((ctx, repo, issue) => ({ status: 200, body: pullJson(ct
 const listPullFiles = withPull((ctx, repo, issue) =>
   paginate(
     ctx,
-    (issue.pull?.files ?? []).map((f) => ({
+    (issue.pull?.tracksBranch ? pullFiles(ctx.state, repo, issue) : (issue.pull?.files ?? [])).map((f) => ({
       sha: "0".repeat(40),
       filename: f.path,
       status: f.status,
@@ -607,6 +608,75 @@ const listPullReviews = withPull((ctx, repo, issue) =>
     })),
   ),
 );
+
+// ---------------------------------------------------------------- pulls: open, list, update (close/reopen), merge — see pull-requests.ts
+
+function pullError(status: number, message: string, errors?: unknown[]): RestReply {
+  return { status, body: { message, ...(errors ? { errors } : {}), documentation_url: DOCS, status: String(status) } };
+}
+
+const createPull = withRepo((ctx, repo) => {
+  const body = ctx.body as { title?: string; head: string; base: string; body?: string; draft?: boolean; issue?: number };
+  if (body.title === undefined) return pullError(422, "Validation Failed", [{ resource: "PullRequest", field: "title", code: "missing_field" }]);
+  const out = openPull(ctx.state, repo, { title: body.title, body: body.body ?? null, head: body.head, base: body.base, author: ctx.actor, ...(body.draft !== undefined ? { draft: body.draft } : {}) });
+  if ("status" in out) return pullError(out.status, out.message, out.errors);
+  return { status: 201, body: pullJson(ctx.urls, ctx.state, repo, out) };
+});
+
+const listPulls = withRepo((ctx, repo) => {
+  const state = ctx.query.state ?? "open";
+  const head = ctx.query.head;
+  const [headOwner, headRef] = head && head.includes(":") ? [head.slice(0, head.indexOf(":")), head.slice(head.indexOf(":") + 1)] : [undefined, head];
+  const sort = ctx.query.sort ?? "created";
+  const direction = ctx.query.direction ?? (sort === "created" ? "desc" : "asc");
+  const items = [...repo.issues.values()]
+    .filter((i) => i.pull && (state === "all" || i.state === state))
+    .filter((i) => !headRef || (i.pull?.headRef === headRef && (!headOwner || headOwner.toLowerCase() === repo.owner.login.toLowerCase())))
+    .filter((i) => !ctx.query.base || i.pull?.baseRef === ctx.query.base)
+    .sort((a, b) => {
+      const key = sort === "updated" ? "updatedAt" : "createdAt";
+      const order = a[key] === b[key] ? a.number - b.number : a[key] < b[key] ? -1 : 1;
+      return direction === "asc" ? order : -order;
+    });
+  return paginate(ctx, items.map((i) => pullJson(ctx.urls, ctx.state, repo, i)));
+});
+
+const updatePull = withPull((ctx, repo, issue) => {
+  const body = ctx.body as { title?: string; body?: string; state?: "open" | "closed"; base?: string };
+  const pull = issue.pull!;
+  if (body.base !== undefined) {
+    if (!repo.refs.has(`heads/${body.base}`)) return pullError(422, "Validation Failed", [{ resource: "PullRequest", field: "base", code: "invalid" }]);
+    pull.baseRef = body.base;
+  }
+  if (body.state !== undefined) {
+    const refused = setPullState(ctx.state, repo, issue, body.state);
+    if (refused) return pullError(422, "Validation Failed", [{ resource: "PullRequest", code: "custom", field: "state", message: refused }]);
+  }
+  if (body.title !== undefined) issue.title = body.title;
+  if (body.body !== undefined) issue.body = body.body;
+  issue.updatedAt = ctx.state.timestamp();
+  return { status: 200, body: pullJson(ctx.urls, ctx.state, repo, issue) };
+});
+
+const mergePullHandler = withPull((ctx, repo, issue) => {
+  const body = (ctx.body ?? {}) as { commit_title?: string; commit_message?: string; sha?: string; merge_method?: MergeMethod };
+  const out = mergePull(ctx.state, repo, issue, {
+    by: ctx.actor,
+    ...(body.merge_method ? { method: body.merge_method } : {}),
+    ...(body.sha ? { sha: body.sha } : {}),
+    ...(body.commit_title ? { title: body.commit_title } : {}),
+    ...(body.commit_message ? { message: body.commit_message } : {}),
+  });
+  if (out.status !== 200) return pullError(out.status, out.message);
+  return { status: 200, body: { sha: out.sha, merged: true, message: "Pull Request successfully merged" } };
+});
+
+const pullWriteHandlers: Record<string, RestHandler> = {
+  "pulls/create": createPull,
+  "pulls/list": listPulls,
+  "pulls/update": updatePull,
+  "pulls/merge": mergePullHandler,
+};
 
 /** Every implemented operation. Anything else that GitHub has answers 501 and is a violation. */
 export const restHandlers: Record<string, RestHandler> = {
@@ -657,4 +727,5 @@ export const restHandlers: Record<string, RestHandler> = {
   "pulls/list-files": listPullFiles,
   "pulls/list-reviews": listPullReviews,
   ...accessRestHandlers,
+  ...pullWriteHandlers,
 };

@@ -1,5 +1,6 @@
 // JSON shapes of GitHub's REST resources, close enough to the real ones that octokit
 // and the app's own parsing see what they would see on github.com.
+import { pullHead, pullMergeable } from "./pull-requests.js";
 import type { FakeAccount, FakeCheckRun, FakeComment, FakeCommit, FakeIssue, FakeLabel, FakeReaction, FakeRepo, FakeState } from "./state.js";
 
 /** Base URLs the fake answers on: API root (…/api/v3) and web root. */
@@ -181,9 +182,10 @@ export function pullJson(urls: FakeUrls, state: FakeState, repo: FakeRepo, issue
     merged: pull.mergedAt !== null,
     merged_at: pull.mergedAt,
     merged_by: pull.mergedBy ? accountJson(urls, pull.mergedBy) : null,
-    merge_commit_sha: null,
-    draft: false,
-    head: { label: `${repo.owner.login}:${pull.headRef}`, ref: pull.headRef, sha: pull.headSha, user: accountJson(urls, repo.owner), repo: repoJson(urls, repo) },
+    merge_commit_sha: pull.mergeCommitSha ?? null,
+    draft: pull.draft ?? false,
+    ...mergeability(state, repo, issue),
+    head: { label: `${repo.owner.login}:${pull.headRef}`, ref: pull.headRef, sha: pullHead(repo, issue), user: accountJson(urls, repo.owner), repo: repoJson(urls, repo) },
     base: { label: `${repo.owner.login}:${pull.baseRef}`, ref: pull.baseRef, sha: repo.refs.get(`heads/${pull.baseRef}`) ?? pull.headSha, user: accountJson(urls, repo.owner), repo: repoJson(urls, repo) },
     additions: pull.additions,
     deletions: pull.deletions,
@@ -193,6 +195,12 @@ export function pullJson(urls: FakeUrls, state: FakeState, repo: FakeRepo, issue
     requested_reviewers: [],
     requested_teams: [],
   };
+}
+
+/** `mergeable` and friends, as GET pulls/{n} reports them (pull-requests.ts decides). */
+function mergeability(state: FakeState, repo: FakeRepo, issue: FakeIssue): Json {
+  const mergeable = pullMergeable(state, repo, issue);
+  return { mergeable, rebaseable: mergeable, mergeable_state: mergeable === null ? "unknown" : mergeable ? "clean" : "dirty", maintainer_can_modify: false };
 }
 
 /** An issue comment. */

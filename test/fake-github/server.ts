@@ -18,6 +18,7 @@ import { graphqlRootValue } from "./graphql-resolvers.js";
 import { loadGithubGraphqlSchema } from "./graphql-schema.js";
 import { loadOpenApiValidator } from "./openapi-validator.js";
 import type { OpenApiSpecName, OpenApiValidator } from "./openapi-validator.js";
+import { mergePull, setPullState, type MergeMethod } from "./pull-requests.js";
 import { restHandlers } from "./rest-handlers.js";
 import type { RestContext, RestReply } from "./rest-handlers.js";
 import type { FakeUrls } from "./rest-shapes.js";
@@ -198,6 +199,16 @@ export interface FakeGitHub extends FakeAccessHelpers {
   checkRuns(owner: string, repo: string): FakeCheckRun[];
   /** A file's text at a ref (default: the default branch), or undefined when absent. */
   file(owner: string, repo: string, path: string, ref?: string): string | undefined;
+
+  // ---- pull requests opened through the API (pull-requests.ts)
+  /** Pull requests of a repository (seeded and opened), by number. */
+  pulls(owner: string, repo: string): FakeIssue[];
+  /** A person merges an open pull request as GitHub's merge button does (default method `merge`); throws what GitHub would refuse. Returns the merge commit. */
+  mergePullRequest(owner: string, repo: string, number: number, opts: { by: string; method?: MergeMethod }): string;
+  /** A person closes or reopens a pull request. */
+  setPullRequestState(owner: string, repo: string, number: number, state: "open" | "closed"): void;
+  /** A person submits a review on a pull request. */
+  addPullReview(owner: string, repo: string, number: number, review: { author: string; state: FakeReview["state"]; body?: string }): FakeReview;
 }
 
 const GITHUB_ERROR_TYPES = new Set(["NOT_FOUND", "MISSING_PAGINATION_BOUNDARIES", "EXCESSIVE_PAGINATION", "INVALID_CURSOR_ARGUMENTS", "RATE_LIMITED", "FORBIDDEN"]);
@@ -458,6 +469,39 @@ class FakeGitHubServer implements FakeGitHub {
     const sha = this.state.resolveRef(r, ref);
     const blob = sha ? this.state.treeOf(r, sha).get(path.replace(/^\/+/, "")) : undefined;
     return blob ? r.blobs.get(blob)?.toString("utf8") : undefined;
+  }
+
+  // ------------------------------------------------------------ pull requests opened through the API
+
+  pulls(owner: string, repo: string): FakeIssue[] {
+    return [...this.state.requireRepo(owner, repo).issues.values()].filter((i) => i.pull).sort((a, b) => a.number - b.number);
+  }
+
+  private requirePull(owner: string, repo: string, number: number): { r: FakeRepo; issue: FakeIssue } {
+    const r = this.state.requireRepo(owner, repo);
+    const issue = r.issues.get(number);
+    if (!issue?.pull) throw new Error(`fake GitHub: no pull request #${number} in ${owner}/${repo}`);
+    return { r, issue };
+  }
+
+  mergePullRequest(owner: string, repo: string, number: number, opts: { by: string; method?: MergeMethod }): string {
+    const { r, issue } = this.requirePull(owner, repo, number);
+    const out = mergePull(this.state, r, issue, { by: this.state.account(opts.by), ...(opts.method ? { method: opts.method } : {}) });
+    if (out.status !== 200) throw new Error(`fake GitHub: cannot merge #${number}: ${out.message}`);
+    return out.sha;
+  }
+
+  setPullRequestState(owner: string, repo: string, number: number, state: "open" | "closed"): void {
+    const { r, issue } = this.requirePull(owner, repo, number);
+    const refused = setPullState(this.state, r, issue, state);
+    if (refused) throw new Error(`fake GitHub: ${refused}`);
+  }
+
+  addPullReview(owner: string, repo: string, number: number, seed: { author: string; state: FakeReview["state"]; body?: string }): FakeReview {
+    const { issue } = this.requirePull(owner, repo, number);
+    const review: FakeReview = { id: this.state.id(), author: this.state.account(seed.author), state: seed.state, submittedAt: this.state.timestamp(), body: seed.body ?? "" };
+    issue.pull!.reviews.push(review);
+    return review;
   }
 
   // ------------------------------------------------------------ HTTP

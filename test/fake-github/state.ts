@@ -35,6 +35,12 @@ export interface FakePull {
   baseRef: string;
   headRef: string;
   headSha: string;
+  // ---- pull requests opened through the API (pull-requests.ts)
+  /** Opened with pulls/create: the head follows `headRef`'s ref while open; `headSha` is the head at close. */
+  tracksBranch?: boolean;
+  /** The commit the merge wrote on the base branch. */
+  mergeCommitSha?: string | null;
+  draft?: boolean;
 }
 
 /** An issue (or pull request, when `pull` is set). */

@@ -8,6 +8,7 @@ import nock from "nock";
 import { PassThrough } from "node:stream";
 import { InstallationAccountCache } from "../../src/github/installation-accounts.js";
 import { createAppLogger } from "../../src/runtime/app-logger.js";
+import { ROUTES } from "../../src/handlers/routes.js";
 import { examplePayload } from "../support/webhooks.js";
 import { API, closeProbots, makeProbot } from "./harness.js";
 
@@ -16,6 +17,9 @@ afterEach(async () => {
   nock.cleanAll();
   await closeProbots();
 });
+
+/** The counter counts handler runs (README "Metrics"): one per route of `pull_request.closed` (the ledger, promotion pull requests). */
+const CLOSED_HANDLERS = ROUTES.filter((r) => r.events.includes("pull_request.closed")).length;
 
 function mergedPr(owner: string, opts: { organization?: string } = {}) {
   return examplePayload("pull_request", "closed", {
@@ -54,7 +58,7 @@ describe("deliveries are confined to their installation's account", () => {
     // No nock interceptor: any request would fail the test through the "failed" outcome below.
     await probot.receive({ id: "evil-1", name: "pull_request", payload: mergedPr("other-org") } as never);
     expect(await services.store.listPullRequests({ repos: ["other-org/widgets"] })).toEqual([]);
-    expect(await counted("refused")).toBe(1);
+    expect(await counted("refused")).toBe(CLOSED_HANDLERS);
     expect(await counted("failed")).toBe(0);
     const refusal = (await lines()).find((l) => l.msg === "delivery refused: it names resources outside its installation");
     expect(refusal).toMatchObject({ id: "evil-1", installation: 3, reason: "installation 3 belongs to acme, but the payload names other-org" });
@@ -65,12 +69,12 @@ describe("deliveries are confined to their installation's account", () => {
     const scope = nock(API).get("/app/installations/3").reply(200, { id: 3, account: { login: "acme", id: 1 } });
     await probot.receive({ id: "evil-2", name: "pull_request", payload: mergedPr("other-org") } as never);
     expect(scope.pendingMocks()).toEqual([]);
-    expect(await counted("refused")).toBe(1);
+    expect(await counted("refused")).toBe(CLOSED_HANDLERS);
     expect(await services.store.listPullRequests({ repos: ["other-org/widgets"] })).toEqual([]);
 
     // The answer is cached: a later delivery for the right account needs no lookup and is handled.
     await probot.receive({ id: "good-1", name: "pull_request", payload: mergedPr("acme") } as never);
-    expect(await counted("handled")).toBe(1);
+    expect(await counted("handled")).toBe(CLOSED_HANDLERS);
     expect(await services.store.listPullRequests({ repos: ["acme/widgets"] })).toHaveLength(1);
   });
 
@@ -78,7 +82,7 @@ describe("deliveries are confined to their installation's account", () => {
     const { probot, services, accounts, counted } = await setup();
     accounts.remember(3, { id: 1, login: "acme" });
     await probot.receive({ id: "evil-3", name: "pull_request", payload: mergedPr("acme", { organization: "other-org" }) } as never);
-    expect(await counted("refused")).toBe(1);
+    expect(await counted("refused")).toBe(CLOSED_HANDLERS);
     expect(await services.store.listPullRequests({ repos: ["acme/widgets"] })).toEqual([]);
   });
 
@@ -87,7 +91,7 @@ describe("deliveries are confined to their installation's account", () => {
     const scope = nock(API).get("/app/installations/3").reply(404, { message: "Not Found" });
     await probot.receive({ id: "evil-4", name: "pull_request", payload: mergedPr("acme") } as never);
     expect(scope.pendingMocks()).toEqual([]);
-    expect(await counted("refused")).toBe(1);
+    expect(await counted("refused")).toBe(CLOSED_HANDLERS);
   });
 
   it("learns the account from installation payloads, and refuses added repositories of another account", async () => {

@@ -207,3 +207,38 @@ describe("fillDecisionIds (after a hand edit is logged)", () => {
     expect(fillDecisionIds("members: [", [{ login: "alice", list: "members", decision: "D-0045" }], GOV)).toBeNull();
   });
 });
+
+describe("applyRosterChange: a promotion pull request's grant, then its decision", () => {
+  const day = { since: "2026-12-01" };
+  const DANA = '    since: "2025-03-01"\n';
+  const STAMPED = ROSTER.replace(DANA, `${DANA}  - login: erin\n    role: member   # via the sponsorship\n    since: 2025-06-01\n    decision: D-0003\n  - { login: fay, role: member, since: '2025-01-01', decision: D-0005 }\n`);
+
+  it("grants without a decision id: no decision line for a new member", () => {
+    const r = ok(ROSTER, { kind: "grant", login: "erin", role: "member", ...day });
+    expect(r.text).toBe(ROSTER.replace(DANA, `${DANA}  - login: erin\n    role: member\n    since: 2026-12-01\n`));
+    expect(r.roster.members[3]).toEqual({ login: "erin", role: "member", since: "2026-12-01" });
+  });
+
+  it("drops the old role's decision line when it grants a higher role without one, in block and flow entries", () => {
+    const block = ok(STAMPED, { kind: "grant", login: "erin", role: "reviewer", ...day });
+    expect(block.text).toBe(STAMPED.replace("    role: member   # via the sponsorship\n    since: 2025-06-01\n    decision: D-0003\n", "    role: reviewer   # via the sponsorship\n    since: 2026-12-01\n"));
+    const flow = ok(STAMPED, { kind: "grant", login: "fay", role: "reviewer", ...day });
+    expect(newLines(STAMPED, flow.text)).toEqual(["  - { login: fay, role: reviewer, since: 2026-12-01 }"]);
+  });
+
+  it("records the decision and the day of the merge on the entry the merge added", () => {
+    const granted = ok(ROSTER, { kind: "grant", login: "erin", role: "member", ...day }).text;
+    const r = ok(granted, { kind: "record-decision", login: "Erin", role: "member", since: "2026-12-03", decision: "D-0044" });
+    expect(newLines(granted, r.text)).toEqual(["    since: 2026-12-03", "    decision: D-0044"]);
+    expect(r.roster.members[3]).toEqual({ login: "erin", role: "member", since: "2026-12-03", decision: "D-0044" });
+    expect([r.from, r.to]).toEqual(["member", "member"]);
+  });
+
+  it.each<[string, RosterChange, string]>([
+    ["someone not on the roster", { kind: "record-decision", login: "zed", role: "member", since: "2026-12-03", decision: "D-0044" }, "not-a-member"],
+    ["a role other than the one held", { kind: "record-decision", login: "dana", role: "reviewer", since: "2026-12-03", decision: "D-0044" }, "role-not-held"],
+    ["a bad decision id", { kind: "record-decision", login: "dana", role: "member", since: "2026-12-03", decision: "44" }, "invalid-change"],
+  ])("refuses to record a decision for %s", (_name, change, code) => {
+    expect(applyRosterChange(ROSTER, change, GOV)).toEqual({ ok: false, error: { code, message: expect.any(String) } });
+  });
+});

@@ -94,8 +94,12 @@ Current role: **member** since 2025-04-22. Measured on 2025-06-01.
 | PRs of others reviewed in the last 365 days | 3 | 2 | ❌ |"
 `);
     expect(body).toContain("- ⚠️ Only 2 people may approve, so the quorum cannot be reached");
-    expect(body).toContain("- **To approve:** react 👍 to this issue, or merge [#77](https://github.com/acme/widgets/pull/77), the pull request that makes the roster change.");
-    expect(body).toContain("Objections are recorded in the decision log but do not hold the proposal.");
+    expect(body).toContain(
+      "- **To approve:** react 👍 to this issue, or approve and merge [#77](https://github.com/acme/widgets/pull/77), the pull request that makes the roster change. " +
+        "The merge approves when 3 approvals are reached: the person who merges counts if they hold an approver role, and so does each approving review by an approver, and each 👍 here. " +
+        "A merge short of that still changes the roster, and is logged as a manual roster change instead of a promotion.",
+    );
+    expect(body).toContain("- **To object:** react 👎, or request changes in a review of the pull request. Objections are recorded in the decision log but do not hold the proposal.");
     expect(body.split("\n").filter((l) => l.startsWith("## "))).toHaveLength(1);
     expect(readPromotionMarker(body)).toEqual({ login: "ana", role: "maintainer", revision: null });
   });
@@ -105,7 +109,18 @@ Current role: **member** since 2025-04-22. Measured on 2025-06-01.
     const body = renderPromotionIssue({ standing, role: "reviewer", governance: gov, approvers: [], expiresAt: EXPIRES, webUrl: WEB });
     expect(body).toContain("- **Who may approve:** holders of **reviewer** or **maintainer**: nobody yet.");
     expect(body).toContain("- ⚠️ Only 0 people may approve");
-    expect(body).toContain("- **To approve:** merge the pull request that makes the roster change (linked here once opened). Merging it is the approval.");
+    expect(body).toContain("- **To approve:** approve and merge the pull request that makes the roster change (linked here once opened). The merge approves when 2 approvals are reached:");
+    expect(body).toContain("- **To object:** request changes in a review of the pull request. An approver's objection holds the proposal until it is removed.");
+    expect(body).toContain("reactions to this issue are not votes.");
+    expect(body).not.toContain("react 👍");
+  });
+
+  it("says a merge by one approver approves when the quorum is 1", () => {
+    const gov = { ...GOV, promotion: { ...GOV.promotion, approve_with: "pull_request" as const, quorum: 1 } };
+    const body = renderPromotionIssue({ standing, role: "reviewer", governance: gov, approvers, expiresAt: EXPIRES, webUrl: WEB, pullRequest: { number: 8, url: "https://github.com/acme/widgets/pull/8" } });
+    expect(body).toContain(
+      "- **To approve:** approve and merge [#8](https://github.com/acme/widgets/pull/8), the pull request that makes the roster change. The merge approves when someone holding an approver role merged it, or approved it in a review.",
+    );
   });
 
   it("refuses a role that is not a rung", () => {

@@ -11,6 +11,7 @@ import type { BranchSnapshot } from "../../src/github/branch-files.js";
 import { BranchMovedError, type ActionResult } from "../../src/github/execute-actions.js";
 import type { IssueReaction, MarkedIssue } from "../../src/github/issue-reads.js";
 import type { Logger } from "../../src/github/logger.js";
+import type { PullState } from "../../src/github/pull-reads.js";
 import { measureOne } from "../../src/ladder/measure.js";
 import type { Standing } from "../../src/ladder/standing.js";
 import { parseLog } from "../../src/log/parse-log.js";
@@ -80,6 +81,11 @@ class MemoryGitHub {
             return key ? [{ number, title: i.title, body: i.body, key }] : [];
           }),
       listReactions: async (_r: RepoRef, n: number) => this.reactions.get(n) ?? [],
+      // Pull requests: approval by merge has its own tests (approve-by-merge.test.ts); this ladder approves by reaction.
+      getPull: async (): Promise<PullState> => {
+        throw new Error("no pull requests with approve_with: reaction");
+      },
+      listPullReviews: async () => [],
       readBranchFiles: async (_r: RepoRef, branch: string, paths: readonly string[]): Promise<BranchSnapshot> => ({
         branch,
         headSha: String(this.head),
@@ -155,7 +161,7 @@ function decideDeps(dryRun = false): DecideDeps {
 const decideInput = (issue: number, now = NOW, r: Roster = roster) => ({ repo, issue, branch: "main", governance, roster: r, now });
 
 async function propose(login = "ana") {
-  const out = await openProposal(proposeDeps(), { repo, standing: standingOf(login), role: "member", kind: "promotion", governance, roster, now: NOW });
+  const out = await openProposal(proposeDeps(), { repo, branch: "main", standing: standingOf(login), role: "member", kind: "promotion", governance, roster, now: NOW });
   if (out.kind !== "opened" || out.issue === null) throw new Error(`expected a new proposal, got ${JSON.stringify(out)}`);
   return out.issue;
 }
@@ -168,12 +174,12 @@ describe("opening a proposal", () => {
   it("opens exactly one issue when many workers race for the same fact", async () => {
     const outs = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        openProposal(proposeDeps(false, `w${i}`), { repo, standing: standingOf("ana"), role: "member", kind: "promotion", governance, roster, now: NOW }),
+        openProposal(proposeDeps(false, `w${i}`), { repo, branch: "main", standing: standingOf("ana"), role: "member", kind: "promotion", governance, roster, now: NOW }),
       ),
     );
     expect(gh.actions.filter((a) => a.kind === "issue.create")).toHaveLength(1);
     expect(outs.filter((o) => o.kind === "opened")).toHaveLength(1);
-    const again = await openProposal(proposeDeps(), { repo, standing: standingOf("ana"), role: "member", kind: "promotion", governance, roster, now: NOW });
+    const again = await openProposal(proposeDeps(), { repo, branch: "main", standing: standingOf("ana"), role: "member", kind: "promotion", governance, roster, now: NOW });
     expect(again.kind).toBe("exists");
   });
 
@@ -181,7 +187,7 @@ describe("opening a proposal", () => {
     const issue = await propose();
     // Forget the store's records, as after a crash between the issue and the record.
     await store.setValue(`proposal:acme/${repo.repo}:ana:member`, null);
-    const out = await openProposal(proposeDeps(), { repo, standing: standingOf("ana"), role: "member", kind: "promotion", governance, roster, now: NOW });
+    const out = await openProposal(proposeDeps(), { repo, branch: "main", standing: standingOf("ana"), role: "member", kind: "promotion", governance, roster, now: NOW });
     expect(out).toEqual({ kind: "exists", issue });
     expect(gh.actions.filter((a) => a.kind === "issue.create")).toHaveLength(1);
   });
@@ -287,7 +293,7 @@ describe("deciding", () => {
     expect(parseLog(log).map((e) => e.id)).toEqual(["D-0001"]);
     expect(log).not.toMatch(/(^|[^\u200d])@ana/);
     // The same decision is not proposed again right away.
-    const again = await openProposal(proposeDeps(), { repo, standing: standingOf("ana"), role: "member", kind: "promotion", governance, roster, now: new Date(NOW.getTime() + DAY) });
+    const again = await openProposal(proposeDeps(), { repo, branch: "main", standing: standingOf("ana"), role: "member", kind: "promotion", governance, roster, now: new Date(NOW.getTime() + DAY) });
     expect(again.kind).toBe("cooling-off");
   });
 
