@@ -103,3 +103,92 @@ async function readBlob(client: ReadClient, repo: RepoRef, sha: string): Promise
   const data = res.data as { content: string; encoding: string };
   return data.encoding === "base64" ? Buffer.from(data.content, "base64").toString("utf8") : data.content;
 }
+
+// ---------------------------------------------------------------------------
+// Several refs at once: what a change to the ladder compares (base and head).
+
+/** One ref to read, and the paths to read at it. */
+export interface RefRead {
+  /** A branch (`refs/heads/main`) or a commit SHA: anything `git rev-parse` takes. */
+  ref: string;
+  paths: readonly string[];
+}
+
+/** A path at a ref: its text, null when absent, or `not-a-file` when it is a directory or submodule. */
+export type RefFile = string | null | { notAFile: true };
+
+export interface RefSnapshot {
+  ref: string;
+  /** The commit the ref resolved to; null when it does not exist (an unknown SHA, a deleted branch). */
+  sha: string | null;
+  /** Each requested path; empty when the ref does not exist. */
+  files: Map<string, RefFile>;
+}
+
+interface ObjectEntry {
+  object: ({ __typename?: string } & Partial<BlobFields>) | null;
+}
+
+function refsQuery(reads: readonly RefRead[]): string {
+  const params: string[] = [];
+  const parts = reads.map((read, r) => {
+    params.push(`$r${r}: String!`);
+    const files = read.paths.map((_, i) => {
+      params.push(`$r${r}p${i}: String!`);
+      return `f${i}: file(path: $r${r}p${i}) { object { __typename ... on Blob { oid isBinary isTruncated text } } }`;
+    });
+    return `r${r}: object(expression: $r${r}) {
+      __typename
+      ... on Commit {
+        oid
+        ${files.join("\n        ")}
+      }
+    }`;
+  });
+  return `query stewardsFilesAtRefs($owner: String!, $name: String!, ${params.join(", ")}) {
+  repository(owner: $owner, name: $name) {
+    ${parts.join("\n    ")}
+  }
+}`;
+}
+
+/**
+ * The texts of each read's paths at its ref, every ref in ONE GraphQL request
+ * (`Repository.object(expression:)` → `Commit.file(path)`): e.g. the ladder,
+ * roster and log on a pull request's base branch and at its head commit.
+ * Cost: 1 point; plus one REST request per file whose text GitHub truncated.
+ * A ref that does not resolve to a commit comes back with `sha: null`. Rejects
+ * when the repository does not exist, and with the client's error on any
+ * failure to read (never reports a file as absent because a read failed).
+ */
+export async function readFilesAtRefs(client: GraphqlClient & ReadClient, repo: RepoRef, reads: readonly RefRead[]): Promise<RefSnapshot[]> {
+  const variables: Record<string, unknown> = { owner: repo.owner, name: repo.repo };
+  reads.forEach((read, r) => {
+    variables[`r${r}`] = read.ref;
+    read.paths.forEach((p, i) => (variables[`r${r}p${i}`] = p));
+  });
+  const data = await client.graphql<{ repository: Record<string, ({ __typename: string; oid?: string } & Record<string, unknown>) | null> | null }>(
+    refsQuery(reads),
+    variables,
+  );
+  if (!data.repository) throw new BranchNotFoundError(repo, reads[0]?.ref ?? "");
+  const out: RefSnapshot[] = [];
+  for (const [r, read] of reads.entries()) {
+    const target = data.repository[`r${r}`];
+    if (!target || target.__typename !== "Commit" || typeof target.oid !== "string") {
+      out.push({ ref: read.ref, sha: null, files: new Map() });
+      continue;
+    }
+    const files = new Map<string, RefFile>();
+    for (const [i, path] of read.paths.entries()) {
+      const blob = (target[`f${i}`] as ObjectEntry | null | undefined)?.object;
+      if (!blob) files.set(path, null);
+      else if (blob.__typename !== undefined && blob.__typename !== "Blob") files.set(path, { notAFile: true });
+      else if (typeof blob.oid !== "string") files.set(path, null);
+      else if (blob.isTruncated || blob.text === null || blob.text === undefined) files.set(path, await readBlob(client, repo, blob.oid));
+      else files.set(path, blob.text);
+    }
+    out.push({ ref: read.ref, sha: target.oid, files });
+  }
+  return out;
+}

@@ -382,3 +382,49 @@ function documentEdit(text: string, _current: Roster, desired: Roster): string |
   }
   return doc.toString();
 }
+
+// ---------------------------------------------------------------------------
+// Filling in decision ids (after a hand edit is logged)
+
+/** A `decision:` id to write into one person's entry on one list. */
+export interface DecisionFill {
+  login: string;
+  list: ListName;
+  decision: string;
+}
+
+/**
+ * `text` with each fill's id written into that person's entry on that list
+ * where the entry has no `decision:` yet — the id of the log entry that
+ * records the hand edit, so every entry names where its change is logged.
+ * Entries that already name a decision, or are not there, are left alone
+ * (a person's own words are not overwritten); untouched entries stay byte for
+ * byte. Null when there is nothing to fill, the text is not a valid roster,
+ * or its shape defeats both ways of editing it. Pure; never throws.
+ */
+export function fillDecisionIds(
+  text: string,
+  fills: readonly DecisionFill[],
+  governance: Pick<Governance, "ladder" | "roster">,
+): { text: string; roster: Roster; filled: DecisionFill[] } | null {
+  const parsed = parseRoster(text, governance);
+  if (!parsed.ok) return null;
+  const current = parsed.roster;
+  const filled: DecisionFill[] = [];
+  const desired: Roster = { members: current.members.map((e) => ({ ...e })), emeritus: current.emeritus.map((e) => ({ ...e })) };
+  for (const fill of fills) {
+    if (!/^D-\d{4,}$/.test(fill.decision)) continue;
+    const entry = desired[fill.list].find((e) => same(e.login, fill.login));
+    if (!entry || entry.decision !== undefined) continue;
+    entry.decision = fill.decision;
+    filled.push(fill);
+  }
+  if (filled.length === 0) return null;
+  for (const edit of [spliceEdit, documentEdit]) {
+    const candidate = edit(text, current, desired);
+    if (candidate === null) continue;
+    const reparsed = parseRoster(candidate, governance);
+    if (reparsed.ok && sameRoster(reparsed.roster, desired)) return { text: candidate, roster: reparsed.roster, filled };
+  }
+  return null;
+}

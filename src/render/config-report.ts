@@ -14,7 +14,9 @@ import type { ConfigProblem } from "../config/problems.js";
 import { sortProblems } from "../config/problems.js";
 import type { Governance, Rung } from "../config/schema.js";
 import type { CheckRunOutput } from "../plan/actions.js";
+import type { LadderChangeEffect } from "../plan/ladder-change-effect.js";
 import { codeSpan, escapeMarkdownInline } from "./escape.js";
+import { concernsTitle, renderEffect } from "./ladder-effect.js";
 
 /** GitHub accepts at most 50 annotations per check-run request. */
 export const MAX_ANNOTATIONS = 50;
@@ -26,6 +28,8 @@ type Annotation = NonNullable<CheckRunOutput["annotations"]>[number];
 export interface ConfigReportOptions {
   /** Problems found in the roster (errors fail the check; warnings are listed). */
   rosterProblems?: readonly ConfigProblem[];
+  /** What a valid change does (plan/ladder-change-effect.ts); stated above the ladder in words. */
+  effect?: { effect: LadderChangeEffect; against: string; webUrl?: string };
 }
 
 export function renderCheckRunOutput(result: LoadResult, opts: ConfigReportOptions = {}): CheckRunOutput {
@@ -61,14 +65,21 @@ export function renderCheckRunOutput(result: LoadResult, opts: ConfigReportOptio
       const all = sortProblems([...result.warnings, ...roster]);
       const rosterErrors = all.filter((p) => p.severity === "error").length;
       const warnings = all.length - rosterErrors;
+      const concerns = !rosterErrors && opts.effect ? opts.effect.effect.concerns : [];
       const title = rosterErrors
         ? `The roster is invalid: ${count(rosterErrors, "error")}`
-        : `Ladder valid: ${result.governance.ladder.map((r) => r.role).join(" → ")}${warnings ? ` (${count(warnings, "warning")})` : ""}`;
+        : concerns.length
+          ? `Needs approver review: ${concernsTitle(concerns)}`
+          : `Ladder valid: ${result.governance.ladder.map((r) => r.role).join(" → ")}${warnings ? ` (${count(warnings, "warning")})` : ""}`;
       const lines: string[] = [];
       if (rosterErrors) {
         lines.push("The ladder is valid, but the roster is not: Stewards changes nothing until the roster is fixed.", "");
       }
       if (all.length) lines.push(problemList(all), omitted(all), "");
+      if (!rosterErrors && opts.effect) {
+        const { effect, against, webUrl } = opts.effect;
+        lines.push(renderEffect(effect, { against, ...(webUrl ? { webUrl } : {}) }), "");
+      }
       lines.push(describeGovernance(result.governance));
       return limit({
         title,

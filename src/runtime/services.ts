@@ -12,12 +12,13 @@ import type { Action, RepoRef } from "../plan/actions.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { LedgerStore } from "../store/store.js";
 import { isConfigIssueBody, CONFIG_ISSUE_LABEL } from "../usecases/check-config-change.js";
-import type { ConfigIssuePort } from "../usecases/check-config-change.js";
+import type { ConfigFilesPort, ConfigIssuePort } from "../usecases/check-config-change.js";
 import type { GovernanceSource } from "../usecases/current-governance.js";
 import { loadGovernanceWith } from "../github/governance-source.js";
 import type { InstallationAccounts } from "../github/installation-accounts.js";
 import type { Metrics } from "./metrics.js";
-import { readBranchFiles, type BranchSnapshot } from "../github/branch-files.js";
+import { readBranchFiles, readFilesAtRefs, type BranchSnapshot } from "../github/branch-files.js";
+import { configSourceFromOctokit } from "../config/probot-config-source.js";
 import type { Settings } from "./settings.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -61,6 +62,8 @@ export function workerId(): string {
 
 export interface GitHubPorts {
   source: GovernanceSource;
+  /** The files a change to the ladder is checked on: both sides in one GraphQL request, other repositories' files one request each. */
+  files: ConfigFilesPort;
   issues: ConfigIssuePort;
   /** Runs actions, or logs them as a plan when STEWARDS_DRY_RUN or the ladder's `dry_run` says so. */
   execute(actions: readonly Action[], log: Logger, opts?: { dryRun?: boolean }): Promise<ActionResult[]>;
@@ -78,6 +81,10 @@ export function githubFor(octokit: Octokit, services: Pick<Services, "settings" 
     request,
     graphql,
     readBranchFiles: (repo, branch, paths) => readBranchFiles({ graphql, request }, repo, branch, paths),
+    files: {
+      readFilesAtRefs: (repo, reads) => readFilesAtRefs({ graphql, request }, repo, reads),
+      getRawFile: configSourceFromOctokit(octokit).getRawFile,
+    },
     source: {
       loadGovernance: (repo: RepoRef, ref?: string) => loadGovernanceWith(octokit, repo, ref),
       readFile: (repo: RepoRef, path: string, ref?: string) => readRawFile({ request }, repo, path, ref),

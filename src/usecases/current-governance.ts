@@ -69,6 +69,16 @@ export async function invalidateGovernance(kv: KeyValueStore, repo: RepoRef): Pr
 }
 
 /**
+ * The last valid ladder and roster in the cache, whatever their age (null
+ * when none was ever valid): what was in force on the default branch as far
+ * as the app knows. No request.
+ */
+export async function lastValidGovernance(kv: KeyValueStore, repo: RepoRef): Promise<{ governance: Governance; roster: Roster } | null> {
+  const entry = await kv.getValue<CacheEntry>(cacheKey(repo));
+  return entry?.governance ? { governance: entry.governance, roster: entry.roster } : null;
+}
+
+/**
  * Puts a roster the app itself just committed into the cached entry, so the
  * next event needs no reads (dropping the entry would cost three: the
  * ladder, the organisation's defaults and the roster). The ladder and its

@@ -236,6 +236,11 @@ function repositoryNode(ctx: GraphqlResolverContext, repo: FakeRepo): Node {
       const [prefix, ...rest] = full.split("/");
       return { __typename: "Ref", id: `ref-${repo.id}-${full}`, name: rest.join("/"), prefix: `refs/${prefix}/`, target: commitNode(ctx, repo, sha) };
     },
+    // `object(expression:)` / `object(oid:)`: a branch, tag or commit SHA; the fake models commits only (null otherwise, as GitHub for an unknown revision).
+    object: ({ expression, oid }: { expression?: string | null; oid?: string | null }) => {
+      const sha = ctx.state.resolveRef(repo, expression ?? oid ?? undefined);
+      return sha && repo.commits.has(sha) ? commitNode(ctx, repo, sha) : null;
+    },
     pullRequest: ({ number }: { number: number }) => {
       const issue = repo.issues.get(number);
       if (!issue?.pull) throw githubGraphqlError("NOT_FOUND", `Could not resolve to a PullRequest with the number of ${number}.`);

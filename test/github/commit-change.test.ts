@@ -5,7 +5,7 @@
  * staying gapless under concurrent writers.
  */
 import { ProbotOctokit } from "probot";
-import { readBranchFiles, BranchNotFoundError } from "../../src/github/branch-files.js";
+import { readBranchFiles, readFilesAtRefs, BranchNotFoundError } from "../../src/github/branch-files.js";
 import { executeActions } from "../../src/github/execute-actions.js";
 import type { Logger } from "../../src/github/logger.js";
 import type { Action, RepoRef } from "../../src/plan/actions.js";
@@ -78,6 +78,34 @@ describe("readBranchFiles", () => {
 
   it("says when the branch does not exist", async () => {
     await expect(port().readBranchFiles(repo, "nope", [LOG])).rejects.toBeInstanceOf(BranchNotFoundError);
+  });
+});
+
+describe("readFilesAtRefs", () => {
+  const read = (reads: Parameters<typeof readFilesAtRefs>[2]) => {
+    const request = (route: string, params: Record<string, unknown>) => octokit.request(route, params) as Promise<{ data: unknown; status: number }>;
+    const graphql = <T>(q: string, v: Record<string, unknown>) => octokit.graphql<T>(q, v);
+    return readFilesAtRefs({ graphql, request }, repo, reads);
+  };
+
+  it("reads files at a branch and at a commit in one GraphQL request", async () => {
+    const old = fake.putFile("acme", "widgets", LOG, "D-1 ana\n");
+    fake.putFile("acme", "widgets", ROSTER, "members:\n  - login: ana\n", { branch: "topic" });
+    const tip = fake.putFile("acme", "widgets", LOG, "D-1 ana\nD-2 bo\n");
+    fake.resetLog();
+    const [base, head, gone] = await read([
+      { ref: "refs/heads/main", paths: [ROSTER, LOG] },
+      { ref: old, paths: [LOG, "missing.md"] },
+      { ref: "f".repeat(40), paths: [LOG] },
+    ]);
+    expect(base).toMatchObject({ sha: tip });
+    expect(base!.files.get(LOG)).toBe("D-1 ana\nD-2 bo\n");
+    expect(base!.files.get(ROSTER)).toBe("members:\n");
+    expect(head).toMatchObject({ sha: old });
+    expect(head!.files.get(LOG)).toBe("D-1 ana\n");
+    expect(head!.files.get("missing.md")).toBeNull();
+    expect(gone).toEqual({ ref: "f".repeat(40), sha: null, files: new Map() });
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/graphql"]);
   });
 });
 

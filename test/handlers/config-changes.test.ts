@@ -2,10 +2,12 @@
  * Pushes and pull requests that change the ladder (src/handlers/config-changes.ts)
  * and installation.created (src/handlers/installation.ts), through
  * `probot.receive` with real payload shapes and every GitHub request nock'd.
- * The end-to-end test covers the default-branch issue lifecycle against the
- * stateful fake; here the exact requests are pinned: which ref is read, what
- * the check run says, that the issue is found by label and edited in place,
- * and that a GitHub failure is never reported as an invalid file.
+ * The end-to-end tests cover the same against the stateful fake; here the
+ * exact requests are pinned: which refs are read (both sides in one GraphQL
+ * request), what the check run says (the effect of the change), that the
+ * issue is found by label and edited in place, that a hand edit on the
+ * default branch is logged exactly once, and that a GitHub failure is never
+ * reported as an invalid file.
  */
 import nock from "nock";
 import { readFileSync } from "node:fs";
@@ -19,6 +21,9 @@ const GOVERNANCE = "/repos/acme/widgets/contents/.github%2Fgovernance.yml";
 const ORG_GOVERNANCE = "/repos/acme/.github/contents/.github%2Fgovernance.yml";
 const ROSTER = "/repos/acme/widgets/contents/.github%2Froster.yml";
 const RAW = { "content-type": "text/plain; charset=utf-8" };
+const GOV_PATH = ".github/governance.yml";
+const ROSTER_PATH = ".github/roster.yml";
+const LOG_PATH = "GOVERNANCE-LOG.md";
 
 interface CheckRunBody {
   name: string;
@@ -31,6 +36,16 @@ interface CheckRunBody {
 /** Requests nock could not match: with net connect disabled they fail inside the handler, which the guard only logs. */
 const unmatched: string[] = [];
 const onNoMatch = (req: { method?: string; url?: string; path?: string }) => unmatched.push(`${req.method ?? ""} ${req.url ?? req.path ?? ""}`);
+/** Every request nock answered through `api()`, as "METHOD path" (token exchanges left out). */
+const answered: string[] = [];
+
+/** `api()` that records what it answers in `answered`. */
+function api(): nock.Scope {
+  return nock(API).on("request", (req: Request) => {
+    const path = new URL(req.url).pathname;
+    if (!path.includes("/access_tokens")) answered.push(`${req.method} ${path}`);
+  });
+}
 
 /**
  * A reply that records the request's JSON body. (nock 15 runs body and query
@@ -47,6 +62,7 @@ function recording<T>(into: T[], reply: nock.Body) {
 beforeAll(() => nock.disableNetConnect());
 beforeEach(() => {
   unmatched.length = 0;
+  answered.length = 0;
   nock.emitter.on("no match", onNoMatch);
 });
 afterEach(async () => {
@@ -56,10 +72,15 @@ afterEach(async () => {
 });
 afterAll(() => nock.enableNetConnect());
 
-function push(sha: string, opts: { branch?: string; modified?: string[]; commits?: number } = {}) {
-  const modified = opts.modified ?? [".github/governance.yml"];
+const sha = (c: string) => c.repeat(40);
+
+function push(after: string, opts: { branch?: string; modified?: string[]; commits?: number; before?: string; sender?: string; message?: string } = {}) {
+  const modified = opts.modified ?? [GOV_PATH];
+  const sender = opts.sender ?? "alice";
   const commits = Array.from({ length: opts.commits ?? 1 }, (_, i) => ({
-    id: `${sha.slice(0, 30)}${String(i).padStart(10, "0")}`,
+    id: `${after.slice(0, 30)}${String(i).padStart(10, "0")}`,
+    message: opts.message ?? "Edit the ladder",
+    author: { name: sender, email: `${sender}@example.com`, username: sender },
     added: [],
     removed: [],
     modified: i === 0 ? modified : ["README.md"],
@@ -68,37 +89,137 @@ function push(sha: string, opts: { branch?: string; modified?: string[]; commits
     owner: "acme",
     repo: "widgets",
     installationId: INSTALLATION,
-    sender: "alice",
+    sender,
     patch: {
       ref: `refs/heads/${opts.branch ?? "main"}`,
-      after: sha,
+      before: opts.before ?? sha("0"),
+      after,
       deleted: false,
       repository: { default_branch: "main" },
       commits,
+      head_commit: { id: after, message: opts.message ?? "Edit the ladder", author: { name: sender, email: `${sender}@example.com`, username: sender } },
     },
   });
 }
 
-/** The reads a check of `text` at `sha` makes: the file at that very commit (any other ref goes unmatched), then the org default. */
-function readsAt(sha: string, text: string | null) {
-  const scope = nock(API).get(GOVERNANCE).query({ ref: sha });
-  const afterFile = text === null ? scope.reply(404, { message: "Not Found" }) : scope.reply(200, text, RAW);
-  afterFile.get(ORG_GOVERNANCE).query(true).reply(404, { message: "Not Found" });
-  return afterFile;
+/** Files at a commit, path → text; and the commit's sha. */
+interface Commit {
+  sha: string;
+  files: Record<string, string>;
 }
 
-const sha = (c: string) => c.repeat(40);
+interface GraphqlBody {
+  query: string;
+  variables: Record<string, string>;
+}
+
+function blob(text: string | undefined) {
+  return text === undefined ? null : { object: { __typename: "Blob", oid: "b".repeat(40), isBinary: false, isTruncated: false, text } };
+}
+
+/**
+ * Answers the app's GraphQL reads of files from `refs` (ref → commit; a ref
+ * not listed does not exist): the check's read of both sides
+ * (`stewardsFilesAtRefs`) and the commit's snapshot of a branch
+ * (`stewardsBranchSnapshot`). Each call answers one request; `into` records them.
+ */
+function graphqlFiles(refs: Record<string, Commit>, into: GraphqlBody[] = []) {
+  return api()
+    .post("/graphql")
+    .reply(200, async (request: Request) => {
+      const body = (await request.json()) as GraphqlBody;
+      into.push(body);
+      const v = body.variables;
+      if (body.query.includes("stewardsBranchSnapshot")) {
+        const c = refs[v.ref!];
+        if (!c) return { data: { repository: { ref: null } } };
+        const target: Record<string, unknown> = { __typename: "Commit", oid: c.sha, tree: { oid: "t".repeat(40) } };
+        for (let i = 0; `p${i}` in v; i++) target[`f${i}`] = blob(c.files[v[`p${i}`]!]);
+        return { data: { repository: { ref: { target } } } };
+      }
+      const repository: Record<string, unknown> = {};
+      for (let r = 0; `r${r}` in v; r++) {
+        const c = refs[v[`r${r}`]!];
+        if (!c) {
+          repository[`r${r}`] = null;
+          continue;
+        }
+        const node: Record<string, unknown> = { __typename: "Commit", oid: c.sha };
+        for (let i = 0; `r${r}p${i}` in v; i++) node[`f${i}`] = blob(c.files[v[`r${r}p${i}`]!]);
+        repository[`r${r}`] = node;
+      }
+      return { data: { repository } };
+    });
+}
+
+function noOrgDefaults() {
+  return api().get(ORG_GOVERNANCE).query(true).reply(404, { message: "Not Found" });
+}
+
+interface TreeBody {
+  base_tree: string;
+  tree: Array<{ path: string; content: string }>;
+}
+
+/** The three writes of one commit on main (tree, commit, ref moved), recording the tree. */
+function expectCommit(trees: TreeBody[]) {
+  api().post("/repos/acme/widgets/git/trees").reply(201, recording(trees, { sha: "2".repeat(40) }));
+  api().post("/repos/acme/widgets/git/commits").reply(201, { sha: "3".repeat(40), html_url: "https://github.com/acme/widgets/commit/333" });
+  api().patch(/\/repos\/acme\/widgets\/git\/refs\/heads(%2F|\/)main/).reply(200, { ref: "refs/heads/main", object: { sha: "3".repeat(40) } });
+}
+
 const brokenLine = ladder.split("\n").findIndex((l) => l.includes("merged_prs: 15")) + 1;
 const broken = ladder.replace("merged_prs: 15", "merged_prs: fifteen");
 
+const ROSTER_V1 = `members:
+  - login: alice
+    role: maintainer
+    since: 2024-01-15
+    decision: D-0001
+  - login: bob
+    role: member
+    since: 2025-02-01
+    decision: D-0002
+  - login: cleo
+    role: maintainer
+    since: 2024-03-01
+    decision: D-0001
+`;
+const LOG_V1 = `# Governance log
+
+## D-0001 — promotion: alice
+
+- **Date:** 2024-01-15
+- **Kind:** promotion
+- **Subject:** [alice](https://github.com/alice)
+- **Role:** — → maintainer
+
+## D-0002 — promotion: bob
+
+- **Date:** 2025-02-01
+- **Kind:** promotion
+- **Subject:** [bob](https://github.com/bob)
+- **Role:** — → member
+
+## D-0003 — promotion: bob
+
+- **Date:** 2026-11-20
+- **Kind:** promotion
+- **Subject:** [bob](https://github.com/bob)
+- **Role:** member → reviewer
+`;
+/** bob raised to maintainer by hand, with no decision id. */
+const ROSTER_BOB_MAINTAINER = ROSTER_V1.replace("    role: member\n    since: 2025-02-01\n    decision: D-0002\n", "    role: maintainer\n    since: 2026-11-25\n");
+
 describe("a push that changes .github/governance.yml", () => {
-  it("on a branch: a successful check run on the pushed commit, with the ladder in words", async () => {
+  it("on a branch: a successful check run on the pushed commit, with the ladder in words, both sides read in one request", async () => {
     const { probot } = await makeProbot();
     const runs: CheckRunBody[] = [];
-    nock(API).post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
-    readsAt(sha("a"), ladder);
-    nock(API).get(ROSTER).query({ ref: sha("a") }).reply(200, "members:\n  - login: alice\n    role: maintainer\n    since: 2024-01-15\n", RAW);
-    nock(API)
+    const queries: GraphqlBody[] = [];
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    graphqlFiles({ [sha("a")]: { sha: sha("a"), files: { [GOV_PATH]: ladder, [ROSTER_PATH]: "members:\n  - login: alice\n    role: maintainer\n    since: 2024-01-15\n" } } }, queries);
+    noOrgDefaults();
+    api()
       .post("/repos/acme/widgets/check-runs")
       .reply(201, recording(runs, { id: 1, html_url: "https://github.com/acme/widgets/runs/1" }));
 
@@ -106,21 +227,27 @@ describe("a push that changes .github/governance.yml", () => {
 
     expect(unmatched).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
+    // The head commit and the default branch, in one request; the org's defaults once.
+    expect(queries.map((q) => [q.variables.r0, q.variables.r1])).toEqual([[sha("a"), "refs/heads/main"]]);
+    expect(answered).toEqual(["POST /graphql", `GET ${ORG_GOVERNANCE}`, "POST /repos/acme/widgets/check-runs"]);
     expect(runs).toHaveLength(1);
     const run = runs[0]!;
     expect(run).toMatchObject({ name: "Stewards / governance.yml", head_sha: sha("a"), status: "completed", conclusion: "success" });
     expect(run.output.title).toMatch(/^Ladder valid: member → reviewer → maintainer\b/);
     expect(run.output.summary).toContain("member");
     expect(run.output.summary).toMatch(/5 merged PRs/);
+    // The default branch has no ladder yet: nothing to compare with.
+    expect(run.output.summary).toContain("has no valid ladder to compare with");
     expect(run.output.annotations ?? []).toEqual([]);
   });
 
   it("on a branch, broken: a failing check run whose annotations carry the line, and no issue", async () => {
     const { probot } = await makeProbot();
     const runs: CheckRunBody[] = [];
-    nock(API).post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
-    readsAt(sha("b"), broken);
-    nock(API)
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    graphqlFiles({ [sha("b")]: { sha: sha("b"), files: { [GOV_PATH]: broken } }, "refs/heads/main": { sha: sha("1"), files: { [GOV_PATH]: ladder } } });
+    noOrgDefaults();
+    api()
       .post("/repos/acme/widgets/check-runs")
       .reply(201, recording(runs, { id: 2 }));
 
@@ -142,15 +269,16 @@ describe("a push that changes .github/governance.yml", () => {
     const { probot } = await makeProbot();
     await probot.receive({ id: "p-3", name: "push", payload: push(sha("c"), { modified: ["src/index.ts", "docs/governance.yml"] }) } as never);
     expect(unmatched).toEqual([]);
+    expect(answered).toEqual([]);
   });
 
   it("checks a push of 20 commits or more even when the listed files miss the ladder (the payload may be truncated)", async () => {
     const { probot } = await makeProbot();
     const runs: CheckRunBody[] = [];
-    nock(API).post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
-    readsAt(sha("d"), ladder);
-    nock(API).get(ROSTER).query(true).reply(404, { message: "Not Found" });
-    nock(API)
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    graphqlFiles({ [sha("d")]: { sha: sha("d"), files: { [GOV_PATH]: ladder } } });
+    noOrgDefaults();
+    api()
       .post("/repos/acme/widgets/check-runs")
       .reply(201, recording(runs, { id: 3 }));
     await probot.receive({ id: "p-4", name: "push", payload: push(sha("d"), { branch: "big", modified: ["README.md"], commits: 20 }) } as never);
@@ -161,17 +289,19 @@ describe("a push that changes .github/governance.yml", () => {
 
 describe("a broken ladder on the default branch", () => {
   const issueUrl = "/repos/acme/widgets/issues";
+  const at = (c: string, text: string) => ({ [sha(c)]: { sha: sha(c), files: { [GOV_PATH]: text } } });
 
   it("opens exactly one labelled issue, edits it in place on the next broken push, and closes it when fixed", async () => {
     const { probot } = await makeProbot();
-    nock(API).post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
 
     // 1. Broken: failing check run, no open issue found, one issue created with the label.
     const created: Array<{ title: string; body: string; labels: string[] }> = [];
-    readsAt(sha("1"), broken);
-    nock(API).post("/repos/acme/widgets/check-runs").reply(201, { id: 10 });
-    nock(API).get(issueUrl).query({ state: "open", labels: "stewards:config", per_page: "100" }).reply(200, []);
-    nock(API).post(issueUrl).reply(201, recording(created, { id: 500, number: 42, html_url: "https://github.com/acme/widgets/issues/42" }));
+    graphqlFiles(at("1", broken));
+    noOrgDefaults();
+    api().post("/repos/acme/widgets/check-runs").reply(201, { id: 10 });
+    api().get(issueUrl).query({ state: "open", labels: "stewards:config", per_page: "100" }).reply(200, []);
+    api().post(issueUrl).reply(201, recording(created, { id: 500, number: 42, html_url: "https://github.com/acme/widgets/issues/42" }));
     await probot.receive({ id: "d-1", name: "push", payload: push(sha("1")) } as never);
     expect(unmatched).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
@@ -184,9 +314,10 @@ describe("a broken ladder on the default branch", () => {
     // 2. Broken differently: the open issue (found by label and marker) is edited, not a second one opened.
     const broken2 = ladder.replace("approve_with:", "approve_whith:");
     const edits: Array<{ body?: string; state?: string }> = [];
-    readsAt(sha("2"), broken2);
-    nock(API).post("/repos/acme/widgets/check-runs").reply(201, { id: 11 });
-    nock(API)
+    graphqlFiles({ ...at("2", broken2), ...at("1", broken) });
+    noOrgDefaults();
+    api().post("/repos/acme/widgets/check-runs").reply(201, { id: 11 });
+    api()
       .get(issueUrl)
       .query(true)
       .reply(200, [
@@ -194,8 +325,8 @@ describe("a broken ladder on the default branch", () => {
         { number: 41, body: "I think the ladder is wrong", labels: [{ name: "stewards:config" }] },
         { number: 42, body: created[0]!.body, labels: [{ name: "stewards:config" }] },
       ]);
-    nock(API).patch(`${issueUrl}/42`).reply(200, recording(edits, { number: 42 }));
-    await probot.receive({ id: "d-2", name: "push", payload: push(sha("2")) } as never);
+    api().patch(`${issueUrl}/42`).reply(200, recording(edits, { number: 42 }));
+    await probot.receive({ id: "d-2", name: "push", payload: push(sha("2"), { before: sha("1") }) } as never);
     expect(unmatched).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
     expect(edits).toHaveLength(1);
@@ -203,31 +334,39 @@ describe("a broken ladder on the default branch", () => {
     expect(edits[0]!.state).toBeUndefined();
 
     // 3. GitHub delivers step 2 again (same delivery id): nothing is asked or written.
-    await probot.receive({ id: "d-2", name: "push", payload: push(sha("2")) } as never);
+    answered.length = 0;
+    await probot.receive({ id: "d-2", name: "push", payload: push(sha("2"), { before: sha("1") }) } as never);
     expect(unmatched).toEqual([]);
+    expect(answered).toEqual([]);
 
     // 4. Fixed: a success check run, a comment saying so, and the issue closed.
     const comments: Array<{ body: string }> = [];
-    readsAt(sha("4"), ladder);
-    nock(API).get(ROSTER).query(true).reply(404, { message: "Not Found" });
+    graphqlFiles({ ...at("4", ladder), ...at("2", broken2) });
+    noOrgDefaults();
     const fixedRuns: CheckRunBody[] = [];
-    nock(API).post("/repos/acme/widgets/check-runs").reply(201, recording(fixedRuns, { id: 13 }));
-    nock(API).get(issueUrl).query(true).reply(200, [{ number: 42, body: edits[0]!.body }]);
-    nock(API).post(`${issueUrl}/42/comments`).reply(201, recording(comments, { id: 700 }));
+    api().post("/repos/acme/widgets/check-runs").reply(201, recording(fixedRuns, { id: 13 }));
+    api().get(issueUrl).query(true).reply(200, [{ number: 42, body: edits[0]!.body }]);
+    api().post(`${issueUrl}/42/comments`).reply(201, recording(comments, { id: 700 }));
     const closes: Array<{ state?: string; body?: string }> = [];
-    nock(API).patch(`${issueUrl}/42`).reply(200, recording(closes, { number: 42, state: "closed" }));
-    await probot.receive({ id: "d-4", name: "push", payload: push(sha("4")) } as never);
+    api().patch(`${issueUrl}/42`).reply(200, recording(closes, { number: 42, state: "closed" }));
+    // No valid ladder was known before (nothing cached in this test): the one now in force is logged as a ladder change.
+    const trees: TreeBody[] = [];
+    graphqlFiles({ "refs/heads/main": { sha: sha("4"), files: { [GOV_PATH]: ladder } } });
+    expectCommit(trees);
+    await probot.receive({ id: "d-4", name: "push", payload: push(sha("4"), { before: sha("2") }) } as never);
     expect(unmatched).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
     expect(fixedRuns.map((r) => r.conclusion)).toEqual(["success"]);
     expect(comments).toEqual([{ body: `The ladder is valid again as of ${sha("4").slice(0, 7)}; closing.` }]);
     expect(closes).toEqual([{ state: "closed" }]);
+    expect(trees.flatMap((t) => t.tree.map((f) => f.path))).toEqual([LOG_PATH]);
+    expect(trees[0]!.tree[0]!.content).toContain("- **Reason:** Changed by hand: no valid ladder was in force before; now member → reviewer → maintainer");
   });
 
   it("does not report a transient GitHub failure while loading as an invalid file: no check run, no issue", async () => {
     const { probot } = await makeProbot();
-    nock(API).post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
-    nock(API).get(GOVERNANCE).query(true).reply(502, { message: "Server Error" });
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    api().post("/graphql").reply(502, { message: "Server Error" });
 
     await probot.receive({ id: "t-1", name: "push", payload: push(sha("5")) } as never);
 
@@ -236,19 +375,31 @@ describe("a broken ladder on the default branch", () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it("nor a failure to read the organisation's defaults (floors)", async () => {
+    const { probot } = await makeProbot();
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    graphqlFiles(at("5", ladder));
+    api().get(ORG_GOVERNANCE).query(true).reply(503, { message: "Service Unavailable" });
+    await probot.receive({ id: "t-4", name: "push", payload: push(sha("5")) } as never);
+    expect(unmatched).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(answered).toEqual(["POST /graphql", `GET ${ORG_GOVERNANCE}`]);
+  });
+
   it("a later delivery after a transient failure is checked normally", async () => {
     const { probot } = await makeProbot();
-    nock(API).post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
-    nock(API).get(GOVERNANCE).query(true).reply(503, { message: "Service Unavailable" });
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    api().post("/graphql").reply(503, { message: "Service Unavailable" });
     await probot.receive({ id: "t-2", name: "push", payload: push(sha("6")) } as never);
 
     const runs: CheckRunBody[] = [];
-    readsAt(sha("7"), broken);
-    nock(API)
+    graphqlFiles(at("7", broken));
+    noOrgDefaults();
+    api()
       .post("/repos/acme/widgets/check-runs")
       .reply(201, recording(runs, { id: 20 }));
-    nock(API).get(issueUrl).query(true).reply(200, []);
-    nock(API).post(issueUrl).reply(201, { id: 501, number: 43 });
+    api().get(issueUrl).query(true).reply(200, []);
+    api().post(issueUrl).reply(201, { id: 501, number: 43 });
     await probot.receive({ id: "t-3", name: "push", payload: push(sha("7")) } as never);
     expect(unmatched).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
@@ -256,42 +407,288 @@ describe("a broken ladder on the default branch", () => {
   });
 });
 
-describe("a pull request that changes the ladder", () => {
-  function opened(files: string[]) {
+describe("a pull request that changes the ladder or the roster", () => {
+  function opened(files: string[], head = sha("e")) {
     const payload = examplePayload("pull_request", "opened", {
       owner: "acme",
       repo: "widgets",
       installationId: INSTALLATION,
-      sender: "ana",
-      patch: { pull_request: { number: 9, head: { sha: sha("e") } } },
+      sender: "bob",
+      patch: { pull_request: { number: 9, head: { sha: head }, base: { ref: "main" } }, repository: { default_branch: "main" } },
     });
     return { payload, files: files.map((filename) => ({ filename, status: "modified", additions: 1, deletions: 1, changes: 2 })) };
   }
+  const main = (files: Record<string, string> = {}) => ({ "refs/heads/main": { sha: sha("f"), files: { [GOV_PATH]: ladder, [ROSTER_PATH]: ROSTER_V1, [LOG_PATH]: LOG_V1, ...files } } });
 
-  it("gets a check run on its head commit", async () => {
-    const { probot } = await makeProbot();
-    const { payload, files } = opened(["README.md", ".github/governance.yml"]);
+  /** Sends the PR with `head` files on the head commit; returns the check run posted. */
+  async function check(head: Record<string, string>, opts: { base?: Record<string, Commit>; org?: string; seed?: (services: Awaited<ReturnType<typeof makeProbot>>["services"]) => Promise<void> } = {}) {
+    const { probot, services } = await makeProbot({ now: new Date("2026-12-01T00:00:00Z") });
+    await opts.seed?.(services);
+    const { payload, files } = opened(Object.keys(head));
     const runs: CheckRunBody[] = [];
-    nock(API).post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
-    nock(API).get("/repos/acme/widgets/pulls/9/files").query(true).reply(200, files);
-    readsAt(sha("e"), broken);
-    nock(API)
+    const queries: GraphqlBody[] = [];
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    api().get("/repos/acme/widgets/pulls/9/files").query(true).reply(200, files);
+    graphqlFiles({ [sha("e")]: { sha: sha("e"), files: { [GOV_PATH]: ladder, [ROSTER_PATH]: ROSTER_V1, ...head } }, ...(opts.base ?? main()) }, queries);
+    if (opts.org === undefined) noOrgDefaults();
+    else api().get(ORG_GOVERNANCE).query(true).reply(200, opts.org, RAW);
+    api()
       .post("/repos/acme/widgets/check-runs")
       .reply(201, recording(runs, { id: 30 }));
     await probot.receive({ id: "pr-1", name: "pull_request", payload } as never);
     expect(unmatched).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
-    expect(runs.map((r) => [r.head_sha, r.conclusion])).toEqual([[sha("e"), "failure"]]);
+    expect(runs).toHaveLength(1);
+    return { run: runs[0]!, queries };
+  }
+
+  /** The part of the summary that states the effect (the ladder in words follows it). */
+  const effectPart = (run: CheckRunBody) => {
+    const text = run.output.summary;
+    return text.slice(text.indexOf("**Effect**"), text.indexOf("**The ladder**")).trim();
+  };
+
+  it("gets a failing check run on its head commit when the ladder is broken", async () => {
+    const { run } = await check({ [GOV_PATH]: broken });
+    expect(run).toMatchObject({ head_sha: sha("e"), conclusion: "failure" });
   });
 
   it("that does not touch the ladder or roster gets nothing beyond the file list", async () => {
     const { probot } = await makeProbot();
     const { payload, files } = opened(["README.md"]);
-    nock(API).post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
-    nock(API).get("/repos/acme/widgets/pulls/9/files").query(true).reply(200, files);
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    api().get("/repos/acme/widgets/pulls/9/files").query(true).reply(200, files);
     await probot.receive({ id: "pr-2", name: "pull_request", payload } as never);
     expect(unmatched).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it("raising someone in the roster by hand: a neutral check run naming the effect, in four requests", async () => {
+    const { run, queries } = await check({ [ROSTER_PATH]: ROSTER_BOB_MAINTAINER });
+    // The file list, both sides in one GraphQL request (the base's log with them), the org's defaults, the check run.
+    expect(answered).toEqual(["GET /repos/acme/widgets/pulls/9/files", "POST /graphql", `GET ${ORG_GOVERNANCE}`, "POST /repos/acme/widgets/check-runs"]);
+    expect(queries[0]!.variables).toMatchObject({ r0: sha("e"), r1: "refs/heads/main", r1p2: LOG_PATH });
+    expect(run.conclusion).toBe("neutral");
+    expect(run.output.title).toBe("Needs approver review: 1 raise without a logged decision");
+    expect(effectPart(run)).toMatchInlineSnapshot(`
+"**Effect** (compared with \`main\`):
+
+**⚠️ Needs approver review** — 1 thing to look at:
+- [bob](https://github.com/bob) would hold \`maintainer\` without a decision in the log: no \`decision:\` id.
+
+**Roster:**
+- [bob](https://github.com/bob): \`member\` → \`maintainer\` (promoted) — ⚠️ no \`decision:\` id
+
+**Access** (teams, CODEOWNERS, branch protection and approving, from the roster and the ladder's grants):
+- [bob](https://github.com/bob) gains approval of proposals (and code ownership of the governance files), bypass of branch protection on \`main\`, code owner of \`*\`, code owner of \`/docs/\`, team \`maintainers\`, team \`reviewers\`
+
+_Who would become eligible is not shown: this repository's history has not been read yet._
+
+Raising someone's authority is meant to go through a proposal, whose decision the log records. This check does not block merging by itself: the approvers own the ladder and the roster in CODEOWNERS, so their review is what decides."
+`);
+  });
+
+  it("a raise the base's log decided is success, and says which decision", async () => {
+    const roster = ROSTER_V1.replace("    role: member\n    since: 2025-02-01\n    decision: D-0002\n", "    role: reviewer\n    since: 2026-11-20\n    decision: D-0003\n");
+    const { run } = await check({ [ROSTER_PATH]: roster });
+    expect(run.conclusion).toBe("success");
+    expect(run.output.summary).toContain("[bob](https://github.com/bob): `member` → `reviewer` (promoted) — decided in `D-0003`");
+  });
+
+  it("a log entry added by the same pull request backs nothing: the base's log is read", async () => {
+    const log = `${LOG_V1}\n## D-0004 — promotion: bob\n\n- **Kind:** promotion\n- **Role:** reviewer → maintainer\n`;
+    const roster = ROSTER_BOB_MAINTAINER.replace("    since: 2026-11-25\n", "    since: 2026-11-25\n    decision: D-0004\n");
+    const { run } = await check({ [ROSTER_PATH]: roster, [LOG_PATH]: log });
+    expect(run.conclusion).toBe("neutral");
+    expect(run.output.summary).toContain("`D-0004` is not in the log");
+  });
+
+  it("lowering a threshold: neutral, with who would be proposed, measured from the ledger in the store (no history request)", async () => {
+    const lowered = ladder.replace("merged_prs: 5        # PRs authored and merged", "merged_prs: 2");
+    const { run, queries } = await check(
+      { [GOV_PATH]: lowered },
+      {
+        seed: async (services) => {
+          const pr = (n: number, author: string) => ({
+            repo: "acme/widgets",
+            number: n,
+            author,
+            mergedAt: `2026-11-0${n}T00:00:00.000Z`,
+            additions: 5,
+            deletions: 1,
+            labels: [],
+            paths: null,
+            url: `https://github.com/acme/widgets/pull/${n}`,
+          });
+          await services.store.upsertContributions({ pullRequests: [pr(1, "ana"), pr(2, "ana"), pr(3, "dan")], reviews: [] });
+          await services.store.setSyncState({ repo: "acme/widgets", backfilled: true, updatedThrough: null, lastSyncAt: null, fields: { labels: true, paths: false } });
+        },
+      },
+    );
+    expect(queries).toHaveLength(1);
+    expect(run.conclusion).toBe("neutral");
+    expect(run.output.title).toBe("Needs approver review: 1 weaker rule");
+    expect(effectPart(run)).toMatchInlineSnapshot(`
+"**Effect** (compared with \`main\`):
+
+**⚠️ Needs approver review** — 1 thing to look at:
+- \`member\`: merged PRs required: \`5\` → \`2\`: makes authority easier to get or to keep.
+
+**Rules:**
+- \`member\`: merged PRs required: \`5\` → \`2\` ⚠️ weaker
+
+**Would be proposed after this change:** [ana](https://github.com/ana) for \`member\`.
+
+_Measured from the history Stewards has recorded (5 people); no extra request to GitHub._
+
+Raising someone's authority is meant to go through a proposal, whose decision the log records. This check does not block merging by itself: the approvers own the ladder and the roster in CODEOWNERS, so their review is what decides."
+`);
+  });
+
+  it("an organisation floor the repository's file goes below is a config error (failure), with the line", async () => {
+    const org = "version: 1\nladder:\n  - role: member\nfloors:\n  quorum: 2\n";
+    const lowered = ladder.replace("quorum: 2                # approvals needed", "quorum: 1");
+    const { run } = await check({ [GOV_PATH]: lowered }, { org });
+    expect(run.conclusion).toBe("failure");
+    const line = lowered.split("\n").findIndex((l) => l.includes("quorum: 1")) + 1;
+    expect(run.output.annotations).toEqual([expect.objectContaining({ path: GOV_PATH, start_line: line, annotation_level: "failure" })]);
+    expect(run.output.annotations![0]!.message).toContain("below the organisation's floor of 2 (set in `acme/.github:.github/governance.yml`)");
+  });
+});
+
+describe("a hand edit on the default branch", () => {
+  const before = sha("8");
+  const after = sha("9");
+  const sides = (roster: string, gov = ladder) => ({
+    [before]: { sha: before, files: { [GOV_PATH]: ladder, [ROSTER_PATH]: ROSTER_V1, [LOG_PATH]: LOG_V1 } },
+    [after]: { sha: after, files: { [GOV_PATH]: gov, [ROSTER_PATH]: roster, [LOG_PATH]: LOG_V1 } },
+  });
+  const branchHead = (roster: string, log: string, gov = ladder) => ({ "refs/heads/main": { sha: after, files: { [GOV_PATH]: gov, [ROSTER_PATH]: roster, [LOG_PATH]: log } } });
+
+
+  /** The reads and writes of a checked push on main, up to the commit that logs it (or its snapshot read, when nothing is to be written). */
+  function expectCheck(roster: string, runs: CheckRunBody[], gov = ladder) {
+    graphqlFiles(sides(roster, gov));
+    noOrgDefaults();
+    api().post("/repos/acme/widgets/check-runs").reply(201, recording(runs, { id: 40 }));
+    api().get("/repos/acme/widgets/issues").query(true).reply(200, []);
+  }
+
+  it("raising someone: a neutral check run, then one commit that logs it as a manual roster change and names the entry in the roster; a duplicate changes nothing", async () => {
+    const { probot } = await makeProbot({ now: new Date("2026-12-01T10:00:00Z") });
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    const runs: CheckRunBody[] = [];
+    const trees: TreeBody[] = [];
+    expectCheck(ROSTER_BOB_MAINTAINER, runs);
+    graphqlFiles(branchHead(ROSTER_BOB_MAINTAINER, LOG_V1));
+    expectCommit(trees);
+    const payload = push(after, { before, modified: [ROSTER_PATH], message: "Make bob a maintainer\n\nHe does the work." });
+
+    await probot.receive({ id: "h-1", name: "push", payload } as never);
+
+    expect(unmatched).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(runs.map((r) => [r.conclusion, r.output.title])).toEqual([["neutral", "Needs approver review: 1 raise without a logged decision"]]);
+    expect(trees).toHaveLength(1);
+    const files = Object.fromEntries(trees[0]!.tree.map((t) => [t.path, t.content]));
+    expect(Object.keys(files).sort()).toEqual([ROSTER_PATH, LOG_PATH].sort());
+    expect(files[LOG_PATH]!.startsWith(LOG_V1)).toBe(true);
+    expect(files[LOG_PATH]!.slice(LOG_V1.length)).toMatchInlineSnapshot(`
+"
+## D-0004 — manual roster change: bob
+<!-- stewards:{"kind":"decision","id":"D\\u002d0004","key":"manual\\u002droster\\u002dchange:acme/widgets@9999999999999999999999999999999999999999:bob"} -->
+
+- **Date:** 2026-12-01
+- **Kind:** manual roster change
+- **Subject:** [bob](https://github.com/bob)
+- **Role:** member → maintainer
+- **Approved by:** —
+- **Objected by:** —
+- **Reason:** Changed by hand: bob: member → maintainer (promoted) — no decision id. Commit message: Make bob a maintainer
+- **Decided by:** alice, by hand: pushed to main without a proposal
+- **Discussion:** [acme/widgets commit 9999999](https://github.com/acme/widgets/commit/9999999999999999999999999999999999999999)
+"
+`);
+    // The new entry's id goes into bob's entry; nothing else in the file moves.
+    expect(files[ROSTER_PATH]).toBe(ROSTER_BOB_MAINTAINER.replace("    since: 2026-11-25\n", "    since: 2026-11-25\n    decision: D-0004\n"));
+
+    // The same delivery again: dropped before any request.
+    answered.length = 0;
+    await probot.receive({ id: "h-1", name: "push", payload } as never);
+    expect(answered).toEqual([]);
+
+    // The same push under another delivery id (a redelivery): checked again, but the log already holds it, so no commit.
+    const runs2: CheckRunBody[] = [];
+    expectCheck(ROSTER_BOB_MAINTAINER, runs2);
+    const logged = `${files[LOG_PATH]}`;
+    graphqlFiles(branchHead(files[ROSTER_PATH]!, logged));
+    await probot.receive({ id: "h-2", name: "push", payload } as never);
+    expect(unmatched).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(runs2).toHaveLength(1);
+    expect(answered.filter((a) => a.includes("/git/"))).toEqual([]);
+  });
+
+  it("the app's own push (its decision commit, or the log commit above) is not checked, and not logged again", async () => {
+    const { probot } = await makeProbot();
+    api().get("/app").reply(200, { id: 1, slug: "stewards", name: "Stewards" });
+    await probot.receive({ id: "h-3", name: "push", payload: push(after, { before, modified: [ROSTER_PATH, LOG_PATH], sender: "stewards[bot]" }) } as never);
+    expect(unmatched).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(answered).toEqual(["GET /app"]);
+  });
+
+  it("the roster the app completed reads as no change: filling in a decision id is not a hand edit", async () => {
+    const { probot } = await makeProbot();
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    const runs: CheckRunBody[] = [];
+    const completed = ROSTER_V1.replace("  - login: cleo\n    role: maintainer\n    since: 2024-03-01\n    decision: D-0001\n", "");
+    graphqlFiles({
+      [before]: { sha: before, files: { [GOV_PATH]: ladder, [ROSTER_PATH]: completed.replace("    decision: D-0002\n", ""), [LOG_PATH]: LOG_V1 } },
+      [after]: { sha: after, files: { [GOV_PATH]: ladder, [ROSTER_PATH]: completed } },
+    });
+    noOrgDefaults();
+    api().post("/repos/acme/widgets/check-runs").reply(201, recording(runs, { id: 41 }));
+    api().get("/repos/acme/widgets/issues").query(true).reply(200, []);
+    // A bot the app does not recognise (here: GET /app is not answered) is checked but never logged as a hand edit.
+    await probot.receive({ id: "h-4", name: "push", payload: push(after, { before, modified: [ROSTER_PATH], sender: "someone[bot]" }) } as never);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(runs.map((r) => r.conclusion)).toEqual(["success"]);
+    expect(runs[0]!.output.summary).toContain("none — nobody's role, access or eligibility changes");
+    expect(answered.filter((a) => a.includes("/git/"))).toEqual([]);
+  });
+
+  it("a hand edit of the ladder's rules is logged as a ladder change", async () => {
+    const { probot } = await makeProbot({ now: new Date("2026-12-01T10:00:00Z") });
+    api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
+    const runs: CheckRunBody[] = [];
+    const trees: TreeBody[] = [];
+    const lowered = ladder.replace("quorum: 2                # approvals needed", "quorum: 1");
+    expectCheck(ROSTER_V1, runs, lowered);
+    graphqlFiles(branchHead(ROSTER_V1, LOG_V1, lowered));
+    expectCommit(trees);
+    await probot.receive({ id: "h-5", name: "push", payload: push(after, { before, modified: [GOV_PATH], message: "One approval is enough" }) } as never);
+    expect(unmatched).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(runs.map((r) => r.conclusion)).toEqual(["neutral"]);
+    const files = Object.fromEntries(trees[0]!.tree.map((t) => [t.path, t.content]));
+    // The roster did not change: only the log is written.
+    expect(Object.keys(files)).toEqual([LOG_PATH]);
+    expect(files[LOG_PATH]!.slice(LOG_V1.length)).toMatchInlineSnapshot(`
+"
+## D-0004 — ladder change: .github/governance.yml
+<!-- stewards:{"kind":"decision","id":"D\\u002d0004","key":"ladder\\u002dchange:acme/widgets@9999999999999999999999999999999999999999"} -->
+
+- **Date:** 2026-12-01
+- **Kind:** ladder change
+- **Subject:** .github/governance.yml
+- **Approved by:** —
+- **Objected by:** —
+- **Reason:** Changed by hand: promotion.quorum: 2 → 1 (weaker). Commit message: One approval is enough
+- **Decided by:** alice, by hand: pushed to main without a proposal
+- **Discussion:** [acme/widgets commit 9999999](https://github.com/acme/widgets/commit/9999999999999999999999999999999999999999)
+"
+`);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { parseRoster } from "../../src/config/parse-roster.js";
 import type { RosterChange } from "../../src/plan/roster-edit.js";
-import { applyRosterChange, ROSTER_HEADER } from "../../src/plan/roster-edit.js";
+import { applyRosterChange, fillDecisionIds, ROSTER_HEADER } from "../../src/plan/roster-edit.js";
 import { specLadder } from "../ladder/builders.js";
 
 const GOV = specLadder();
@@ -179,5 +179,31 @@ describe("applyRosterChange: refusals", () => {
   it("says where a broken roster is broken", () => {
     const r = applyRosterChange("members:\n  - login: a\n    role: boss\n    since: 2024-01-01\n", { kind: "grant", login: "b", role: "member", ...on }, GOV);
     expect(r.ok === false && r.error.message).toMatch(/line 3.*`boss` is not a role/);
+  });
+});
+
+describe("fillDecisionIds (after a hand edit is logged)", () => {
+  it("writes the id into the entries that have none, and leaves every other byte alone", () => {
+    const text = `${ROSTER.replace("emeritus: []   # nobody yet", "emeritus:\n  - login: carol\n    role: maintainer\n    since: 2026-06-01")}`;
+    const out = fillDecisionIds(
+      text,
+      [
+        { login: "dana", list: "members", decision: "D-0043" },
+        { login: "carol", list: "emeritus", decision: "D-0044" },
+        // alice names her decision already: her words stay.
+        { login: "alice", list: "members", decision: "D-0045" },
+        // not on that list: nothing to fill.
+        { login: "carol", list: "members", decision: "D-0046" },
+      ],
+      GOV,
+    );
+    expect(out?.filled.map((f) => f.decision)).toEqual(["D-0043", "D-0044"]);
+    expect(newLines(text, out!.text)).toEqual(["    decision: D-0043", "    decision: D-0044"]);
+    expect(out!.text.replace(/\n {4}decision: D-004[34]/g, "")).toBe(text);
+  });
+
+  it("returns null when there is nothing to fill or the roster is invalid", () => {
+    expect(fillDecisionIds(ROSTER, [{ login: "alice", list: "members", decision: "D-0045" }], GOV)).toBeNull();
+    expect(fillDecisionIds("members: [", [{ login: "alice", list: "members", decision: "D-0045" }], GOV)).toBeNull();
   });
 });
