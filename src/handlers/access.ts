@@ -6,7 +6,7 @@
  */
 import type { Logger } from "../github/logger.js";
 import type { RepoRef } from "../plan/actions.js";
-import { keepRepoAccess, type OwnerType } from "../runtime/access-ports.js";
+import { keepAccessOf, type OwnerType } from "../runtime/access-ports.js";
 import { githubFor, type Octokit, type Services } from "../runtime/services.js";
 import { currentGovernance } from "../usecases/current-governance.js";
 
@@ -18,7 +18,7 @@ export async function sweepAccess(services: Services, octokit: Octokit, log: Log
     log.warn({}, "the roster is invalid; access is left as is until it is fixed");
     return;
   }
-  await keepRepoAccess(services, octokit, log, {
+  await keepAccessOf(services)(octokit, log, {
     repo,
     governance: current.governance,
     roster: current.roster,

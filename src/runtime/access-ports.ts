@@ -69,3 +69,8 @@ export async function keepRepoAccess(services: Services, octokit: Octokit, log: 
     },
   );
 }
+
+/** The access sync of `services`: its `keepAccess` port when set, keepRepoAccess otherwise. */
+export function keepAccessOf(services: Services): (octokit: Octokit, log: Logger, input: KeepRepoAccess) => Promise<unknown> {
+  return services.keepAccess ?? ((octokit, log, input) => keepRepoAccess(services, octokit, log, input));
+}

@@ -14,7 +14,7 @@ import { replaceCachedRoster } from "../usecases/current-governance.js";
 import type { DecideDeps } from "../usecases/decide-proposal.js";
 import { PROMOTION_LABEL, PROMOTION_MARKER, type ProposeDeps } from "../usecases/propose-promotion.js";
 import { contributionQuery } from "../usecases/reply-ladder.js";
-import { keepRepoAccess } from "./access-ports.js";
+import { keepAccessOf } from "./access-ports.js";
 import { githubFor, workerId, type Octokit, type Services } from "./services.js";
 
 const fallbackHolder = workerId();
@@ -55,7 +55,7 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
         await replaceCachedRoster(services.store, r, roster);
         // The decision stands whatever GitHub says now: access that could not be brought in step
         // is retried by the next sweep, which also reports it in the drift issue.
-        await keepRepoAccess(services, octokit, log, { repo: r, governance, roster, defaultBranch: branch, report: false }).catch((err: unknown) =>
+        await keepAccessOf(services)(octokit, log, { repo: r, governance, roster, defaultBranch: branch, report: false }).catch((err: unknown) =>
           log.warn({ err }, "could not bring access in step after the decision; the next sweep retries"),
         );
       },
