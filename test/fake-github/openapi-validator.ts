@@ -49,11 +49,26 @@ interface Route {
 
 /**
  * Parameters whose values legitimately contain slashes (file paths, refs such as
- * heads/main, compare's base...head with branch names). openapi-backend's router
+ * heads/main, compare's base...head with branch names, branch names themselves, which
+ * GitHub marks x-multi-segment). openapi-backend's router
  * matches every parameter as one segment, so these are matched greedily here and
  * re-encoded before being handed to it.
  */
-const GREEDY_PARAMS = new Set(["path", "ref", "basehead"]);
+const GREEDY_PARAMS = new Set(["path", "ref", "basehead", "branch"]);
+
+/**
+ * Operations whose body GitHub still takes as a bare JSON array, the legacy form that
+ * octokit sends (its `mapToData`), although the description now says `{ <key>: [...] }`.
+ * Such an array is validated as that object.
+ */
+const LEGACY_ARRAY_BODIES: Record<string, string> = Object.fromEntries(
+  ["add", "set", "remove"].flatMap((verb) => [
+    [`repos/${verb}-user-access-restrictions`, "users"],
+    [`repos/${verb}-team-access-restrictions`, "teams"],
+    [`repos/${verb}-app-access-restrictions`, "apps"],
+    [`repos/${verb}-status-check-contexts`, "contexts"],
+  ]),
+);
 
 function escapeRegExp(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -62,7 +77,8 @@ function escapeRegExp(literal: string): string {
 /**
  * OpenAPI 3.0 lets `nullable` stand without `type` (GitHub's description does so
  * ~145 times, next to allOf/anyOf); Ajv 8 refuses to compile that. Rewrite it into
- * the equivalent `anyOf [..., {type: null}]` so the schema means the same thing.
+ * the equivalent `anyOf [..., {type: null}]` so the schema means the same thing, and
+ * add null to the enums of nullable properties.
  */
 function rewriteTypelessNullable(node: unknown): unknown {
   if (Array.isArray(node)) {
@@ -76,6 +92,10 @@ function rewriteTypelessNullable(node: unknown): unknown {
       const { nullable, ...rest } = obj;
       return nullable === true ? { anyOf: [rest, { type: "null" }] } : rest;
     }
+    // An enum restricts the value even where nullable allows null (Ajv follows JSON
+    // Schema here, OpenAPI 3.0 does not), so `state_reason: null` would fail: let the
+    // enum take null too.
+    if (obj.nullable === true && Array.isArray(obj.enum) && !obj.enum.includes(null)) obj.enum = [...(obj.enum as unknown[]), null];
   }
   return node;
 }
@@ -143,16 +163,28 @@ export class OpenApiValidator {
       (path, name) => path.replace(`{${name}}`, encodeURIComponent(params[name] ?? "")),
       route.template,
     );
+    const legacyKey = LEGACY_ARRAY_BODIES[String(route.operation.operationId)];
+    const body = legacyKey && Array.isArray(req.body) ? { [legacyKey]: req.body } : req.body;
     const result = this.api.validateRequest(
-      { method: req.method.toLowerCase(), path: onePerSegment, query: req.query, headers: headersForValidation(req.headers, req.body), body: req.body as never },
+      { method: req.method.toLowerCase(), path: onePerSegment, query: req.query, headers: headersForValidation(req.headers, body), body: body as never },
       route.operation,
     );
-    const errors = (result.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`);
+    const errors = formatAjvErrors(result.errors);
     return {
       match: { operationId: String(route.operation.operationId), pathTemplate: route.template, method: route.method, params },
       errors,
       ms: performance.now() - started,
     };
+  }
+
+  /**
+   * Checks a response body against the operation's schema for that status code (a
+   * 204 must have no body). Empty when it conforms, or when the description has no
+   * JSON schema for the status. Validators are compiled on first use per operation.
+   */
+  validateResponse(operationId: string, status: number, body: unknown): string[] {
+    const result = this.api.validateResponse(body === undefined ? null : body, operationId, status);
+    return formatAjvErrors(result.errors);
   }
 
   private findRoute(method: string, rawPath: string): { route: Route; params: Record<string, string> } | undefined {
@@ -168,6 +200,10 @@ export class OpenApiValidator {
     }
     return undefined;
   }
+}
+
+function formatAjvErrors(errors: { instancePath?: string; message?: string; keyword: string; params?: Record<string, unknown> }[] | null | undefined): string[] {
+  return (errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`);
 }
 
 function safeDecode(value: string): string {

@@ -1,6 +1,7 @@
 // The REST operations the fake implements, keyed by GitHub's operationId. Requests
 // reach these only after they matched an operation in GitHub's OpenAPI description and
 // their parameters and body validated, so handlers may trust the shapes they read.
+import { accessRestHandlers } from "./access-handlers.js";
 import type { FakeUrls } from "./rest-shapes.js";
 import {
   accountJson,
@@ -43,6 +44,8 @@ export interface RestReply {
   body?: unknown;
   text?: string;
   headers?: Record<string, string>;
+  /** Set when GitHub would refuse the request although the OpenAPI description accepts it: recorded as an "invalid-request" violation. */
+  violation?: string;
 }
 
 /** A handler for one operation. */
@@ -653,4 +656,5 @@ export const restHandlers: Record<string, RestHandler> = {
   "pulls/get": getPull,
   "pulls/list-files": listPullFiles,
   "pulls/list-reviews": listPullReviews,
+  ...accessRestHandlers,
 };

@@ -9,6 +9,9 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { execute, GraphQLError, parse, validate } from "graphql";
 import type { DocumentNode, ExecutionResult, GraphQLFieldResolver } from "graphql";
+import { ACCESS_OPERATIONS } from "./access-handlers.js";
+import { accessHelpers } from "./access-state.js";
+import type { FakeAccessHelpers } from "./access-state.js";
 import { graphqlCost } from "./graphql-cost.js";
 import type { GraphqlResolverContext } from "./graphql-resolvers.js";
 import { graphqlRootValue } from "./graphql-resolvers.js";
@@ -23,6 +26,7 @@ import type { FakeAccount, FakeCheckRun, FakeComment, FakeIssue, FakePullFile, F
 
 export type { FakeAccount, FakeCheckRun, FakeComment, FakeIssue, FakeReaction, FakeRepo, FakeReview } from "./state.js";
 export type { OpenApiSpecName } from "./openapi-validator.js";
+export type { AddTeamOptions, BranchProtectionInput, FakeBranchProtection, FakeRuleset, FakeTeam, OrgRole, RepoPermission, RulesetInput } from "./access-state.js";
 
 /** Options of {@link startFakeGitHub}. */
 export interface FakeGitHubOptions {
@@ -36,6 +40,12 @@ export interface FakeGitHubOptions {
   appSlug?: string;
   /** GraphQL points per token per hour (default 5000, as for installations). */
   graphqlBudget?: number;
+  /**
+   * Which REST responses are checked against the OpenAPI response schema; a mismatch
+   * is an "invalid-response" violation (the fake's fault, not the app's). Default
+   * "access": the access-control operations of access-handlers.ts.
+   */
+  validateResponses?: "access" | "all" | "none";
 }
 
 /** One request the fake received, in arrival order. */
@@ -62,7 +72,17 @@ export interface FakeRequestRecord {
 
 /** Something the app did that GitHub would refuse, or that the fake cannot answer faithfully. */
 export interface FakeViolation {
-  kind: "no-route" | "invalid-request" | "invalid-json" | "not-implemented" | "unauthenticated" | "graphql-invalid" | "graphql-unmodelled" | "graphql-error" | "fake-error";
+  kind:
+    | "no-route"
+    | "invalid-request"
+    | "invalid-json"
+    | "not-implemented"
+    | "unauthenticated"
+    | "invalid-response"
+    | "graphql-invalid"
+    | "graphql-unmodelled"
+    | "graphql-error"
+    | "fake-error";
   method: string;
   path: string;
   route?: string;
@@ -117,8 +137,8 @@ export interface FakeGitHubTimings {
   validations: { count: number; totalMs: number; maxMs: number };
 }
 
-/** A running fake. */
-export interface FakeGitHub {
+/** A running fake. Access seeding and reading (teams, collaborators, protection, rulesets) come from {@link FakeAccessHelpers}. */
+export interface FakeGitHub extends FakeAccessHelpers {
   /** Web root, e.g. http://127.0.0.1:PORT */
   readonly url: string;
   /** "127.0.0.1:PORT", for GHE_HOST. */
@@ -201,6 +221,8 @@ class FakeGitHubServer implements FakeGitHub {
   private readonly restCounts = new Map<string, number>();
   private readonly validations = { count: 0, totalMs: 0, maxMs: 0 };
   private readonly budget: number;
+  private readonly checkResponses: (operationId: string) => boolean;
+  private readonly access: FakeAccessHelpers;
   private nextRequestId = 1;
 
   constructor(
@@ -210,6 +232,9 @@ class FakeGitHubServer implements FakeGitHub {
   ) {
     this.state = new FakeState(opts.now ?? (() => new Date()), opts.appSlug ?? "stewards");
     this.budget = opts.graphqlBudget ?? 5000;
+    const responses = opts.validateResponses ?? "access";
+    this.checkResponses = (id) => responses === "all" || (responses === "access" && ACCESS_OPERATIONS.has(id));
+    this.access = accessHelpers(this.state);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         this.violation({ kind: "fake-error", method: req.method ?? "", path: req.url ?? "", messages: [String(error instanceof Error ? error.stack : error)] });
@@ -346,6 +371,44 @@ class FakeGitHubServer implements FakeGitHub {
     const reaction: FakeReaction = { id: this.state.id(), user: this.state.account(seed.user), content: seed.content, createdAt: this.state.timestamp(), target: t };
     r.reactions.push(reaction);
     return reaction;
+  }
+
+  // ------------------------------------------------------------ access (access-state.ts)
+
+  addTeam(...args: Parameters<FakeAccessHelpers["addTeam"]>): ReturnType<FakeAccessHelpers["addTeam"]> {
+    return this.access.addTeam(...args);
+  }
+
+  teamMembers(org: string, slug: string): string[] {
+    return this.access.teamMembers(org, slug);
+  }
+
+  setOrgRole(...args: Parameters<FakeAccessHelpers["setOrgRole"]>): void {
+    this.access.setOrgRole(...args);
+  }
+
+  acceptOrgInvitation(org: string, login: string): void {
+    this.access.acceptOrgInvitation(org, login);
+  }
+
+  setCollaborator(...args: Parameters<FakeAccessHelpers["setCollaborator"]>): void {
+    this.access.setCollaborator(...args);
+  }
+
+  setBranchProtection(...args: Parameters<FakeAccessHelpers["setBranchProtection"]>): void {
+    this.access.setBranchProtection(...args);
+  }
+
+  branchProtection(...args: Parameters<FakeAccessHelpers["branchProtection"]>): ReturnType<FakeAccessHelpers["branchProtection"]> {
+    return this.access.branchProtection(...args);
+  }
+
+  addRuleset(...args: Parameters<FakeAccessHelpers["addRuleset"]>): ReturnType<FakeAccessHelpers["addRuleset"]> {
+    return this.access.addRuleset(...args);
+  }
+
+  rulesets(owner: string, repo: string): ReturnType<FakeAccessHelpers["rulesets"]> {
+    return this.access.rulesets(owner, repo);
   }
 
   issueToken(installationId: number): string {
@@ -510,6 +573,13 @@ class FakeGitHubServer implements FakeGitHub {
       },
     };
     const out: RestReply = handler(ctx);
+    if (out.violation) this.violation({ kind: "invalid-request", method, path: rawPath, route: record.route, messages: [out.violation] });
+    if (this.checkResponses(validation.match.operationId) && out.text === undefined) {
+      const problems = this.validator.validateResponse(validation.match.operationId, out.status, out.status === 204 ? undefined : out.body);
+      if (problems.length) {
+        this.violation({ kind: "invalid-response", method, path: rawPath, route: record.route, messages: [`fake GitHub's ${out.status} answer does not match the OpenAPI response schema`, ...problems] });
+      }
+    }
     reply(out.status, out.body, out.headers, out.text);
   }
 
