@@ -38,7 +38,9 @@ export interface AccessReport {
 
 export function accessReport(notes: readonly AccessNote[], refusals: readonly AccessRefusal[], failures: readonly AccessFailure[]): AccessReport {
   return {
-    drift: notes.filter((n) => n.code === "drift"),
+    // Only a granted team's members can drift: a branch's push and bypass lists commonly hold release managers
+    // and bots the ladder knows nothing of, so people there without the role are logged, not reported.
+    drift: notes.filter((n) => n.code === "drift" && n.resource.startsWith("team:")),
     refusals: [...refusals],
     attention: notes.filter((n) => ATTENTION.has(n.code)),
     failures: [...failures],

@@ -14,6 +14,7 @@ import { DRIFT_LABEL, DRIFT_MARKER, keepAccess, type KeepAccessOutcome } from ".
 import { githubFor, workerId, type Octokit, type Services } from "./services.js";
 
 const fallbackHolder = workerId();
+const ownerTypeKey = (owner: string) => `owner-type:${owner.toLowerCase()}`;
 export type OwnerType = "Organization" | "User";
 
 /**
@@ -22,13 +23,18 @@ export type OwnerType = "Organization" | "User";
  * `GET /users/{owner}`.
  */
 export async function ownerTypeOf(services: Services, octokit: Octokit, owner: string): Promise<OwnerType> {
-  const key = `owner-type:${owner.toLowerCase()}`;
+  const key = ownerTypeKey(owner);
   const known = await services.store.getValue<OwnerType>(key);
   if (known) return known;
   const res = await octokit.request("GET /users/{username}", { username: owner });
   const type: OwnerType = (res.data as { type?: string }).type === "Organization" ? "Organization" : "User";
   await services.store.setValue(key, type);
   return type;
+}
+
+async function rememberOwnerType(services: Services, owner: string, type: OwnerType): Promise<void> {
+  const key = ownerTypeKey(owner);
+  if ((await services.store.getValue<OwnerType>(key)) !== type) await services.store.setValue(key, type);
 }
 
 export interface KeepRepoAccess {
@@ -45,6 +51,8 @@ export async function keepRepoAccess(services: Services, octokit: Octokit, log: 
   const gh = githubFor(octokit, services);
   const dryRun = input.governance.dry_run === true;
   const ownerType = input.ownerType ?? (await ownerTypeOf(services, octokit, input.repo.owner));
+  // Remember what a payload or the sweep said, so a sync after a decision need not ask.
+  if (input.ownerType) await rememberOwnerType(services, input.repo.owner, input.ownerType);
   const log2 = log.child({ access: true });
   return keepAccess(
     {
