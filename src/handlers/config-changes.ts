@@ -4,11 +4,13 @@
  * whether the files are valid and what the change does compared with its
  * base; a push to the default branch also keeps the "Action required" issue
  * in step, drops the cached ladder so the next measurement reads the new one,
- * and logs a hand edit of the roster or the ladder as a decision.
+ * logs a hand edit of the roster or the ladder as a decision, and brings
+ * access in step with the roster that landed.
  */
 import type { Context } from "probot";
 import type { RepoRef } from "../plan/actions.js";
 import { codeSpan } from "../render/escape.js";
+import { keepAccessOf } from "../runtime/access-ports.js";
 import type { Services } from "../runtime/services.js";
 import { githubFor } from "../runtime/services.js";
 import { checkConfigChange, type ConfigVerdict } from "../usecases/check-config-change.js";
@@ -80,7 +82,24 @@ export async function onPush(services: Services, ctx: Context<"push">): Promise<
   ctx.log.info({ outcome: verdict.result.kind, branch, actions: verdict.actions.length, concerns: verdict.effect?.concerns.length ?? 0 }, "checked a change to the ladder");
   await gh.execute(verdict.actions, ctx.log);
 
-  if (onDefaultBranch) await logHandEdit(services, ctx, verdict, { repo, branch, pushedBy, ladderTouched: truncated || changed.has(GOVERNANCE_PATH) });
+  if (onDefaultBranch) {
+    await logHandEdit(services, ctx, verdict, { repo, branch, pushedBy, ladderTouched: truncated || changed.has(GOVERNANCE_PATH) });
+    // The roster is the source of truth, however it changed: bring access in step with what landed
+    // (the app's own decision commits did so already and returned above, unless governance.yml changed).
+    // Only when someone's access changes (the effect compares grants × roster before and after); the sweep checks the rest.
+    const head = verdict.compared?.head;
+    if (head && verdict.effect && (!verdict.effect.compared || verdict.effect.access.length > 0)) {
+      const ownerType = payload.repository.owner?.type === "Organization" ? "Organization" : payload.repository.owner?.type === "User" ? "User" : undefined;
+      await keepAccessOf(services)(ctx.octokit, ctx.log, {
+        repo,
+        governance: head.governance,
+        roster: head.roster,
+        defaultBranch: branch,
+        report: false,
+        ...(ownerType ? { ownerType } : {}),
+      }).catch((err: unknown) => ctx.log.warn({ err }, "could not bring access in step with the pushed roster; the next sweep retries"));
+    }
+  }
 }
 
 /** A push to the default branch that changed who holds what, or the rules, without a proposal: one log entry per change. */

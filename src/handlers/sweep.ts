@@ -2,7 +2,8 @@
  * The periodic sweep (every SWEEP_INTERVAL): for each installation and each of
  * its repositories, catch the ledger up with what changed since the last sync
  * (GitHub does not redeliver failed webhooks, so missed deliveries are read
- * back here). One sweep at a time: with the queue, each timer tick enqueues
+ * back here), move open proposals on, and bring access in step with the
+ * roster (reporting drift). One sweep at a time: with the queue, each timer tick enqueues
  * the sweep of its time slot (keyed by slot, so replicas ticking in the same
  * slot enqueue it once) into pg-boss's `singleton` sweep queue, which runs
  * at most one sweep at a time across every replica; without the queue, one
@@ -11,6 +12,7 @@
 import type { Probot } from "probot";
 import type { Services } from "../runtime/services.js";
 import { syncAll } from "./installation.js";
+import { sweepAccess } from "./access.js";
 import { sweepProposals } from "./proposals.js";
 
 export const LAST_SWEEP_KEY = "sweep:last";
@@ -23,7 +25,12 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
     const log = app.log.child({ installation: installation.id, sweep: true });
     try {
       const octokit = await app.auth(installation.id);
-      const repos = (await octokit.paginate("GET /installation/repositories", { per_page: 100 })) as Array<{ full_name: string; default_branch: string; archived?: boolean }>;
+      const repos = (await octokit.paginate("GET /installation/repositories", { per_page: 100 })) as Array<{
+        full_name: string;
+        default_branch: string;
+        archived?: boolean;
+        owner?: { type?: string };
+      }>;
       repositories += repos.length;
       await syncAll(services, octokit, repos.map((r) => r.full_name), log);
       for (const r of repos) {
@@ -31,6 +38,10 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
         const [owner, name] = r.full_name.split("/") as [string, string];
         await sweepProposals(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch).catch((err: unknown) =>
           log.error({ err, repo: r.full_name }, "proposal sweep of this repository failed; the next sweep retries"),
+        );
+        const ownerType = r.owner?.type === "Organization" ? "Organization" : r.owner?.type === "User" ? "User" : undefined;
+        await sweepAccess(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch, ownerType).catch((err: unknown) =>
+          log.error({ err, repo: r.full_name }, "access sweep of this repository failed; the next sweep retries"),
         );
       }
     } catch (err) {

@@ -2,7 +2,7 @@
  * Builds what the proposal use-cases depend on from an installation octokit
  * and the services: the GitHub reads and writes (through the one executor,
  * which alone decides dry run — STYLE habit 1), the store, the ledger-backed
- * measuring, and cache invalidation after a roster change.
+ * measuring, and — after a roster change — the cache refresh and access sync.
  */
 import type { Governance, Roster } from "../config/schema.js";
 import { findOpenMarkedIssues, listIssueReactions } from "../github/issue-reads.js";
@@ -15,6 +15,7 @@ import { replaceCachedRoster } from "../usecases/current-governance.js";
 import type { DecideDeps } from "../usecases/decide-proposal.js";
 import { PROMOTION_LABEL, PROMOTION_MARKER, type ProposeDeps } from "../usecases/propose-promotion.js";
 import { contributionQuery } from "../usecases/reply-ladder.js";
+import { keepAccessOf } from "./access-ports.js";
 import { githubFor, workerId, type Octokit, type Services } from "./services.js";
 
 const fallbackHolder = workerId();
@@ -57,7 +58,14 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
       holder,
       webUrl: services.settings.webUrl,
       measure,
-      onRosterChanged: (r, roster) => replaceCachedRoster(services.store, r, roster),
+      onRosterChanged: async (r, roster, branch) => {
+        await replaceCachedRoster(services.store, r, roster);
+        // The decision stands whatever GitHub says now: access that could not be brought in step
+        // is retried by the next sweep, which also reports it in the drift issue.
+        await keepAccessOf(services)(octokit, log, { repo: r, governance, roster, defaultBranch: branch, report: false }).catch((err: unknown) =>
+          log.warn({ err }, "could not bring access in step after the decision; the next sweep retries"),
+        );
+      },
     },
   };
 }

@@ -20,6 +20,7 @@ import type { Metrics } from "./metrics.js";
 import { readBranchFiles, readFilesAtRefs, type BranchSnapshot } from "../github/branch-files.js";
 import { configSourceFromOctokit } from "../config/probot-config-source.js";
 import type { Settings } from "./settings.js";
+import type { KeepRepoAccess } from "./access-ports.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -53,6 +54,12 @@ export interface Services {
    * something then first look for the copy an earlier attempt may have made.
    */
   rerun?: boolean;
+  /**
+   * Brings a repository's access in step with its roster (default: keepRepoAccess of
+   * runtime/access-ports.ts, called through `keepAccessOf`). Handler tests of other
+   * concerns record the calls here instead of answering every access read.
+   */
+  keepAccess?: (octokit: Octokit, log: Logger, input: KeepRepoAccess) => Promise<unknown>;
 }
 
 /** A lease holder id unique to this process. */

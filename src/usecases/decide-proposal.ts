@@ -65,8 +65,12 @@ export interface DecideDeps {
   webUrl: string;
   /** The person's standing now, for the log's evidence (the ledger is read by the caller's port). */
   measure: (login: string, roster: Roster) => Promise<Standing>;
-  /** Called after a commit changed the roster, with the roster now on the branch (cache, access sync). */
-  onRosterChanged?: (repo: RepoRef, roster: Roster) => Promise<void>;
+  /**
+   * Called after a commit changed the roster on `branch` (the default branch), with the roster now
+   * there: refresh the cache, bring access in step. Must not reject for access trouble — the
+   * decision stands and the sweep converges access later.
+   */
+  onRosterChanged?: (repo: RepoRef, roster: Roster, branch: string) => Promise<void>;
 }
 
 export interface DecideInput {
@@ -253,7 +257,7 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
   }
   const { id, tally, roster } = committed.result;
   // Also after `already-done` (a retry whose commit had landed): the cached roster may predate it.
-  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster);
+  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster, input.branch);
   const outcome: Outcome = { kind: "approved", decisionId: id, approvals: tally.approvals, via: "reaction" };
   const retire = retirePullActions(input.repo, record, `approved by reactions (${id})`, deps.webUrl);
   await finish(deps, input, record, "approved", id, renderOutcomeComment(outcome, refOf(deps, input, record)), retire);

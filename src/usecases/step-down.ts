@@ -78,7 +78,7 @@ export async function stepDown(deps: Pick<DecideDeps, "github" | "log" | "webUrl
   if (out.kind === "refused") return { reply: `Nothing changed: ${out.reason}.`, decision: null };
   if (out.kind === "gave-up") return { reply: "Nothing changed yet: the default branch kept moving while I wrote the change. Please try again in a minute.", decision: null };
   const { id, from, to, roster } = out.result;
-  if (!(out.kind === "committed" && out.dryRun) && roster) await deps.onRosterChanged?.(input.repo, roster);
+  if (!(out.kind === "committed" && out.dryRun) && roster) await deps.onRosterChanged?.(input.repo, roster, input.branch);
   const now = to ? `now ${codeSpan(to)}` : "now emeritus";
   const dry = out.kind === "committed" && out.dryRun ? "Dry run — nothing was written. " : "";
   return { reply: `${dry}Done: you stepped down from ${codeSpan(from ?? "your role")} and are ${now}. Logged as ${id} in ${codeSpan(gov.log.path)}. Thank you for your work.`, decision: id };

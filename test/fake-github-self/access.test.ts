@@ -44,6 +44,11 @@ describe("fake GitHub: organisations and teams", () => {
     await expect(octokit.rest.teams.list({ org: "nobody" })).rejects.toMatchObject({ status: 404 });
   });
 
+  it("answers a user or organisation by login, and 404s one it has never seen", async () => {
+    await expect(octokit.rest.users.getByUsername({ username: "acme" })).resolves.toMatchObject({ data: { login: "acme", type: "Organization" } });
+    await expect(octokit.rest.users.getByUsername({ username: "nobody-at-all" })).rejects.toMatchObject({ status: 404 });
+  });
+
   it("lists team members with the role filter", async () => {
     const all = await octokit.rest.teams.listMembersInOrg({ org: "acme", team_slug: "maintainers" });
     expect(all.data.map((u) => u.login)).toEqual(["alice", "bob"]);
@@ -64,8 +69,11 @@ describe("fake GitHub: organisations and teams", () => {
     await expect(octokit.rest.orgs.getMembershipForUser({ org: "acme", username: "dave" })).resolves.toMatchObject({ data: { state: "pending", role: "member" } });
     const membership = await octokit.rest.teams.getMembershipForUserInOrg({ org: "acme", team_slug: "reviewers", username: "dave" });
     expect(membership.data.state).toBe("pending");
+    const invitations = await octokit.rest.teams.listPendingInvitationsInOrg({ org: "acme", team_slug: "reviewers" });
+    expect(invitations.data.map((i) => [i.login, i.role])).toEqual([["dave", "admin"]]);
 
     fake.acceptOrgInvitation("acme", "dave");
+    await expect(octokit.rest.teams.listPendingInvitationsInOrg({ org: "acme", team_slug: "reviewers" })).resolves.toMatchObject({ data: [] });
     expect(fake.teamMembers("acme", "reviewers")).toEqual(["carol", "dave"]);
     await expect(octokit.rest.teams.getMembershipForUserInOrg({ org: "acme", team_slug: "reviewers", username: "dave" })).resolves.toMatchObject({ data: { state: "active", role: "maintainer" } });
   });

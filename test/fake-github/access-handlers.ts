@@ -97,6 +97,52 @@ const listTeamMembers = withTeam((ctx, _org, team) => {
   return paginate(ctx, members.map((m) => accountJson(ctx.urls, m.account)));
 });
 
+/** A user or organisation by login (the public-user shape); 404 for a login the fake has never seen. */
+const getUser: RestHandler = (ctx) => {
+  const account = knownAccount(ctx.state, ctx.params.username ?? "");
+  if (!account) return notFound();
+  const created = "2020-01-01T00:00:00Z";
+  return {
+    status: 200,
+    body: {
+      ...accountJson(ctx.urls, account),
+      name: null,
+      company: null,
+      blog: "",
+      location: null,
+      email: null,
+      hireable: null,
+      bio: null,
+      public_repos: 0,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      created_at: created,
+      updated_at: created,
+    },
+  };
+};
+
+/** A team's pending invitations (people invited through a membership PUT who have not accepted), as organization-invitation objects. */
+const listTeamInvitations = withTeam((ctx, org, team) => {
+  const base = ctx.urls.api.replace(/\/+$/, "");
+  const invitations = [...team.pending.values()].map((p) => ({
+    id: p.account.id,
+    node_id: `OI_${p.account.id}`,
+    login: p.account.login,
+    email: null,
+    role: p.role === "maintainer" ? "admin" : "direct_member",
+    created_at: team.updatedAt,
+    failed_at: null,
+    failed_reason: null,
+    inviter: accountJson(ctx.urls, org.account),
+    team_count: [...org.teams.values()].filter((t) => t.pending.has(p.account.login.toLowerCase())).length,
+    invitation_teams_url: `${base}/organizations/${org.account.id}/invitations/${p.account.id}/teams`,
+    invitation_source: "member",
+  }));
+  return paginate(ctx, invitations);
+});
+
 const getTeamMembership = withTeam((ctx, org, team) => {
   const key = (ctx.params.username ?? "").toLowerCase();
   const active = team.members.get(key);
@@ -442,6 +488,8 @@ export const accessRestHandlers: Record<string, RestHandler> = {
   "teams/get-by-name": getTeam,
   "teams/list-members-in-org": listTeamMembers,
   "teams/get-membership-for-user-in-org": getTeamMembership,
+  "teams/list-pending-invitations-in-org": listTeamInvitations,
+  "users/get-by-username": getUser,
   "teams/add-or-update-membership-for-user-in-org": putTeamMembership,
   "teams/remove-membership-for-user-in-org": deleteTeamMembership,
   "orgs/list-members": listOrgMembers,

@@ -13,7 +13,7 @@ import nock from "nock";
 import { readFileSync } from "node:fs";
 import { mergedPullRequestsQuery } from "../../src/github/graphql-pull-requests.js";
 import { examplePayload } from "../support/webhooks.js";
-import { API, closeProbots, makeProbot, tokenReply } from "./harness.js";
+import { API, closeProbots, makeProbot, tokenReply, type AccessSyncCall } from "./harness.js";
 
 const ladder = readFileSync("fixtures/governance/spec-example.yml", "utf8");
 const INSTALLATION = 3;
@@ -60,7 +60,10 @@ function recording<T>(into: T[], reply: nock.Body) {
 }
 
 beforeAll(() => nock.disableNetConnect());
+/** Access syncs the handler asked for (recorded, not run: see harness.ts). */
+const accessSyncs: AccessSyncCall[] = [];
 beforeEach(() => {
+  accessSyncs.length = 0;
   unmatched.length = 0;
   answered.length = 0;
   nock.emitter.on("no match", onNoMatch);
@@ -213,7 +216,7 @@ const ROSTER_BOB_MAINTAINER = ROSTER_V1.replace("    role: member\n    since: 20
 
 describe("a push that changes .github/governance.yml", () => {
   it("on a branch: a successful check run on the pushed commit, with the ladder in words, both sides read in one request", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     const runs: CheckRunBody[] = [];
     const queries: GraphqlBody[] = [];
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
@@ -242,7 +245,7 @@ describe("a push that changes .github/governance.yml", () => {
   });
 
   it("on a branch, broken: a failing check run whose annotations carry the line, and no issue", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     const runs: CheckRunBody[] = [];
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
     graphqlFiles({ [sha("b")]: { sha: sha("b"), files: { [GOV_PATH]: broken } }, "refs/heads/main": { sha: sha("1"), files: { [GOV_PATH]: ladder } } });
@@ -266,14 +269,14 @@ describe("a push that changes .github/governance.yml", () => {
   });
 
   it("ignores a push that does not touch the ladder or the roster, asking GitHub nothing", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     await probot.receive({ id: "p-3", name: "push", payload: push(sha("c"), { modified: ["src/index.ts", "docs/governance.yml"] }) } as never);
     expect(unmatched).toEqual([]);
     expect(answered).toEqual([]);
   });
 
   it("checks a push of 20 commits or more even when the listed files miss the ladder (the payload may be truncated)", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     const runs: CheckRunBody[] = [];
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
     graphqlFiles({ [sha("d")]: { sha: sha("d"), files: { [GOV_PATH]: ladder } } });
@@ -292,7 +295,7 @@ describe("a broken ladder on the default branch", () => {
   const at = (c: string, text: string) => ({ [sha(c)]: { sha: sha(c), files: { [GOV_PATH]: text } } });
 
   it("opens exactly one labelled issue, edits it in place on the next broken push, and closes it when fixed", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
 
     // 1. Broken: failing check run, no open issue found, one issue created with the label.
@@ -364,7 +367,7 @@ describe("a broken ladder on the default branch", () => {
   });
 
   it("does not report a transient GitHub failure while loading as an invalid file: no check run, no issue", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
     api().post("/graphql").reply(502, { message: "Server Error" });
 
@@ -376,7 +379,7 @@ describe("a broken ladder on the default branch", () => {
   });
 
   it("nor a failure to read the organisation's defaults (floors)", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
     graphqlFiles(at("5", ladder));
     api().get(ORG_GOVERNANCE).query(true).reply(503, { message: "Service Unavailable" });
@@ -387,7 +390,7 @@ describe("a broken ladder on the default branch", () => {
   });
 
   it("a later delivery after a transient failure is checked normally", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
     api().post("/graphql").reply(503, { message: "Service Unavailable" });
     await probot.receive({ id: "t-2", name: "push", payload: push(sha("6")) } as never);
@@ -422,7 +425,7 @@ describe("a pull request that changes the ladder or the roster", () => {
 
   /** Sends the PR with `head` files on the head commit; returns the check run posted. */
   async function check(head: Record<string, string>, opts: { base?: Record<string, Commit>; org?: string; seed?: (services: Awaited<ReturnType<typeof makeProbot>>["services"]) => Promise<void> } = {}) {
-    const { probot, services } = await makeProbot({ now: new Date("2026-12-01T00:00:00Z") });
+    const { probot, services } = await makeProbot({ now: new Date("2026-12-01T00:00:00Z"), accessSyncs });
     await opts.seed?.(services);
     const { payload, files } = opened(Object.keys(head));
     const runs: CheckRunBody[] = [];
@@ -454,7 +457,7 @@ describe("a pull request that changes the ladder or the roster", () => {
   });
 
   it("that does not touch the ladder or roster gets nothing beyond the file list", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     const { payload, files } = opened(["README.md"]);
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
     api().get("/repos/acme/widgets/pulls/9/files").query(true).reply(200, files);
@@ -575,7 +578,7 @@ describe("a hand edit on the default branch", () => {
   }
 
   it("raising someone: a neutral check run, then one commit that logs it as a manual roster change and names the entry in the roster; a duplicate changes nothing", async () => {
-    const { probot } = await makeProbot({ now: new Date("2026-12-01T10:00:00Z") });
+    const { probot } = await makeProbot({ now: new Date("2026-12-01T10:00:00Z"), accessSyncs });
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
     const runs: CheckRunBody[] = [];
     const trees: TreeBody[] = [];
@@ -611,6 +614,8 @@ describe("a hand edit on the default branch", () => {
 `);
     // The new entry's id goes into bob's entry; nothing else in the file moves.
     expect(files[ROSTER_PATH]).toBe(ROSTER_BOB_MAINTAINER.replace("    since: 2026-11-25\n", "    since: 2026-11-25\n    decision: D-0004\n"));
+    // Access follows the roster that landed: one sync, with bob as maintainer.
+    expect(accessSyncs.map((c) => [c.repo, c.defaultBranch, c.roster.members.find((m) => m.login === "bob")?.role])).toEqual([[{ owner: "acme", repo: "widgets" }, "main", "maintainer"]]);
 
     // The same delivery again: dropped before any request.
     answered.length = 0;
@@ -630,7 +635,7 @@ describe("a hand edit on the default branch", () => {
   });
 
   it("the app's own push (its decision commit, or the log commit above) is not checked, and not logged again", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     api().get("/app").reply(200, { id: 1, slug: "stewards", name: "Stewards" });
     await probot.receive({ id: "h-3", name: "push", payload: push(after, { before, modified: [ROSTER_PATH, LOG_PATH], sender: "stewards[bot]" }) } as never);
     expect(unmatched).toEqual([]);
@@ -639,7 +644,7 @@ describe("a hand edit on the default branch", () => {
   });
 
   it("the roster the app completed reads as no change: filling in a decision id is not a hand edit", async () => {
-    const { probot } = await makeProbot();
+    const { probot } = await makeProbot({ accessSyncs });
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
     const runs: CheckRunBody[] = [];
     const completed = ROSTER_V1.replace("  - login: cleo\n    role: maintainer\n    since: 2024-03-01\n    decision: D-0001\n", "");
@@ -659,7 +664,7 @@ describe("a hand edit on the default branch", () => {
   });
 
   it("a hand edit of the ladder's rules is logged as a ladder change", async () => {
-    const { probot } = await makeProbot({ now: new Date("2026-12-01T10:00:00Z") });
+    const { probot } = await makeProbot({ now: new Date("2026-12-01T10:00:00Z"), accessSyncs });
     api().post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
     const runs: CheckRunBody[] = [];
     const trees: TreeBody[] = [];
@@ -694,7 +699,7 @@ describe("a hand edit on the default branch", () => {
 
 describe("installation.created", () => {
   it("starts the backfill of each repository: reads the ladder, then the history with GraphQL, into the ledger", async () => {
-    const { probot, services } = await makeProbot({ now: new Date("2026-11-21T00:00:00Z") });
+    const { probot, services } = await makeProbot({ now: new Date("2026-11-21T00:00:00Z"), accessSyncs });
     const queries: Array<{ query: string; variables: Record<string, unknown> }> = [];
     nock(API).post(`/app/installations/${INSTALLATION}/access_tokens`).reply(200, tokenReply);
     nock(API).get(GOVERNANCE).reply(200, ladder, RAW);
@@ -751,7 +756,7 @@ describe("installation.created", () => {
   });
 
   it("with no repositories listed starts nothing", async () => {
-    const { probot, services } = await makeProbot();
+    const { probot, services } = await makeProbot({ accessSyncs });
     const payload = examplePayload("installation", "created", { installationId: INSTALLATION, patch: { repositories: [] } });
     await probot.receive({ id: "i-2", name: "installation", payload } as never);
     expect(services.background.size).toBe(0);

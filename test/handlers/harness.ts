@@ -40,7 +40,16 @@ export class AllInstallationsOf implements InstallationAccounts {
   remember(): void {}
 }
 
-export async function makeProbot(opts: { now?: Date; dryRun?: boolean; installationAccounts?: InstallationAccounts; log?: Logger } = {}): Promise<{ probot: Probot; services: Services }> {
+/** One call of the access sync, as a handler test records it. */
+export type AccessSyncCall = Parameters<NonNullable<Services["keepAccess"]>>[2];
+
+/**
+ * `accessSyncs` (when given) records each access sync instead of running it: tests of other
+ * concerns need not answer its reads (test/usecases/keep-access.test.ts and the e2e tests cover it).
+ */
+export async function makeProbot(
+  opts: { now?: Date; dryRun?: boolean; installationAccounts?: InstallationAccounts; log?: Logger; accessSyncs?: AccessSyncCall[] } = {},
+): Promise<{ probot: Probot; services: Services }> {
   const store = await openStore({ databaseUrl: null, dataDir: "memory://" });
   const settings = { ...readSettings({}), dryRun: opts.dryRun ?? false };
   const services: Services = {
@@ -50,6 +59,7 @@ export async function makeProbot(opts: { now?: Date; dryRun?: boolean; installat
     background: new Set(),
     metrics: new Metrics({ defaultMetrics: false }),
     installationAccounts: opts.installationAccounts ?? new AllInstallationsOf(),
+    ...(opts.accessSyncs ? { keepAccess: async (_octokit, _log, input) => void opts.accessSyncs!.push(input) } : {}),
   };
   const probot = new Probot({
     appId: 1,

@@ -11,7 +11,7 @@ import { mergedPullRequestsQuery } from "../../src/github/graphql-pull-requests.
 import { runSweep } from "../../src/handlers/sweep.js";
 import { Metrics } from "../../src/runtime/metrics.js";
 import type { Services } from "../../src/runtime/services.js";
-import { AllInstallationsOf } from "./harness.js";
+import { AllInstallationsOf, type AccessSyncCall } from "./harness.js";
 import { readSettings } from "../../src/runtime/settings.js";
 import { openStore } from "../../src/store/open-store.js";
 import { isReadRequest } from "../fake-github/request-kinds.js";
@@ -59,6 +59,8 @@ beforeAll(async () => {
     background: new Set(),
     metrics: new Metrics({ defaultMetrics: false }),
     installationAccounts: new AllInstallationsOf({ id: 7, login: OWNER }),
+    // This file counts history reads; the sweep's access part is recorded here and run in keep-access and access e2e tests.
+    keepAccess: async (_octokit, _log, input) => void accessSyncs.push(input),
   };
   probot = new Probot({
     appId: 1,
@@ -74,7 +76,11 @@ afterAll(async () => {
   await fake?.close();
 });
 
-beforeEach(() => fake.resetLog());
+const accessSyncs: AccessSyncCall[] = [];
+beforeEach(() => {
+  fake.resetLog();
+  accessSyncs.length = 0;
+});
 afterEach(() => fake.assertNoViolations());
 
 describe("the periodic sweep", () => {
@@ -91,6 +97,8 @@ describe("the periodic sweep", () => {
     // The ladder is cached and the installation token too: listing installations and repositories, one page of
     // history, then the open promotion issues (whose reactions the sweep re-reads; there are none).
     expect(fake.requests.map((r) => r.route)).toEqual(["GET /app/installations", "GET /installation/repositories", "POST /graphql", "GET /repos/{owner}/{repo}/issues"]);
+    // Then access, once per repository, with the owner's kind from the repository list (no request for it).
+    expect(accessSyncs.map((c) => [c.repo.repo, c.defaultBranch, c.ownerType, c.report])).toEqual([[REPO, "main", "Organization", true]]);
     expect(fake.requests.every(isReadRequest)).toBe(true);
     expect(graphqlRequests()[0]!.body).toMatchObject({ query: mergedPullRequestsQuery({ labels: true, paths: false }) });
   });
