@@ -128,7 +128,7 @@ export async function decideMerged(deps: DecideDeps, input: DecideInput, record:
     return { kind: "not-applied", reason };
   }
   const { id, verdict, roster } = committed.result;
-  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster);
+  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster, input.branch);
   const ref = refOf(deps, input, record);
   const comment = verdict.approved
     ? renderOutcomeComment({ kind: "approved", decisionId: id, approvals: verdict.tally.approvals, via: "pull_request", merge }, ref)

@@ -24,6 +24,8 @@ const ROUTE_PERMISSIONS: Array<[RegExp, string | null]> = [
   [/^\/repos\/\{owner\}\/\{repo\}\/pulls/, "pull_requests"],
   [/^\/repos\/\{owner\}\/\{repo\}\/(branches\/[^/]+\/protection|rulesets)/, "administration"],
   [/^\/orgs\/\{org\}\/(teams|members|memberships)/, "members"],
+  // Whether an owner is an organisation (teams exist) or a personal account: public, no permission.
+  [/^\/users\/\{username\}$/, null],
 ];
 
 /** What receiving each event needs (GitHub's docs for each webhook). */
