@@ -106,7 +106,19 @@ const promotionPulls = (branch = BRANCH, repo = REPO) => fake.pulls(OWNER, repo)
 const issueNo = (n: number, repo = REPO) => fake.issues(OWNER, repo).find((i) => i.number === n)!;
 const botComments = (n: number, repo = REPO) => fake.comments(OWNER, repo, n).filter((c) => c.user.login.endsWith("[bot]"));
 const repoState = (repo = REPO) => fake.state.requireRepo(OWNER, repo);
-const headCommit = () => repoState().commits.get(fake.state.resolveRef(repoState(), "main")!)!;
+
+/** The newest commit on main whose message matches `re`, following first parents: the app's CODEOWNERS commit (access sync) may follow a decision's. */
+function commitMatching(re: RegExp) {
+  const repo = fake.state.requireRepo(OWNER, REPO);
+  let sha = fake.state.resolveRef(repo, "main");
+  while (sha) {
+    const c = repo.commits.get(sha)!;
+    if (re.test(c.message)) return c;
+    sha = c.parents[0];
+  }
+  throw new Error(`no commit on main matches ${re}`);
+}
+
 
 beforeAll(async () => {
   fake = await startFakeGitHub();
@@ -233,7 +245,7 @@ describe("approval by merge (approve_with: pull_request)", () => {
       expect(roster).toContain("# Who holds which role.");
       expect(roster).toMatch(/- login: ana\n {4}role: member\n {4}since: \d{4}-\d{2}-\d{2}\n {4}decision: D-0001\n$/);
       // The app's one commit sits right on the merge: log and roster stamp together.
-      const head = headCommit();
+      const head = commitMatching(/^D-0001: promote ana to member/);
       expect(head.parents).toEqual([mergeSha]);
       expect(head.message).toMatch(/^D-0001: promote ana to member/);
       const [before, after] = [fake.state.treeOf(repoState(), mergeSha), fake.state.treeOf(repoState(), head.sha)];
