@@ -2,7 +2,8 @@
  * The whole promotion flow under `STEWARDS_DRY_RUN=true`, against a fake
  * GitHub that records every request: the app reads, measures and decides,
  * logs each write it would make as a plan line, and sends no write at all —
- * no non-GET REST request (but the token exchange) and no GraphQL mutation.
+ * no non-GET REST request (but the token exchange) and no GraphQL mutation —
+ * neither for the promotion nor for the sweep's access sync.
  */
 import { readFileSync } from "node:fs";
 import { isReadRequest } from "../fake-github/request-kinds.js";
@@ -36,7 +37,12 @@ beforeAll(async () => {
     fake.addMergedPullRequest(OWNER, REPO, { number: i, author: "ana", mergedAt: new Date(Date.now() - (40 - i) * DAY).toISOString(), additions: 10, deletions: 1 });
   }
   fake.addIssue(OWNER, REPO, { title: "Where do I stand?", number: 50, author: "ana" });
-  app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h", STEWARDS_DRY_RUN: "true" }));
+  // Access to bring in step on the sweep: teams to fill, a CODEOWNERS block to write, a drift issue to open.
+  for (const login of ["alice", "bob", "mallory"]) fake.setOrgRole(OWNER, login, "member");
+  fake.addTeam(OWNER, "contributors");
+  fake.addTeam(OWNER, "reviewers");
+  fake.addTeam(OWNER, "maintainers", { members: ["mallory"] });
+  app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "3s", STEWARDS_DRY_RUN: "true" }));
 }, 180_000);
 
 afterAll(async () => {
@@ -75,9 +81,15 @@ it("reads, decides and logs its plan, and writes nothing to GitHub", async () =>
     }),
   );
   await eventually(() => app.output().includes("dry run: would comment on acme/gadgets#50"), "the planned /ladder reply in the log");
+  // The sweep's access sync plans too: team members, the CODEOWNERS block, the drift issue — as plan lines only.
+  await eventually(() => app.output().includes("dry run: would add @alice to team acme/maintainers"), "the planned team change in the log", 60_000);
+  await eventually(() => app.output().includes("dry run: would write the stewards block of .github/CODEOWNERS"), "the planned CODEOWNERS write in the log", 60_000);
+  await eventually(() => /dry run: would open issue on acme\/gadgets: \\?"Stewards: GitHub access differs/.test(app.output()), "the planned drift issue in the log", 60_000);
+  expect(fake.teamMembers(OWNER, "maintainers")).toEqual(["mallory"]);
+  expect(fake.file(OWNER, REPO, ".github/CODEOWNERS")).toBeUndefined();
 
   expect(fake.requests.filter(isWrite).map((r) => `${r.method} ${r.path}`)).toEqual([]);
   expect(fake.issues(OWNER, REPO).filter((i) => i.labels.includes("stewards:promotion"))).toEqual([]);
   expect(fake.comments(OWNER, REPO, 50)).toEqual([]);
   fake.assertNoViolations();
-});
+}, 120_000);
