@@ -10,12 +10,16 @@
  * are printed, not failed: they are for people to read.
  *
  * `node dist/bench/run.js engine store` runs only the named ones.
+ * The PostgreSQL figures (store, ack) are measured on BENCH_DATABASE_URL,
+ * else TEST_DATABASE_URL, else a throwaway local server when PostgreSQL is
+ * installed (bench/postgres-server.ts); the children get it as BENCH_DATABASE_URL.
  * To add a benchmark: export `async function benchSomething(): Promise<Figure[]>`
  * (Figure from bench/figure.ts) from a module under bench/ and list it below.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { formatFigure, type Figure } from "./figure.js";
+import { benchDatabase } from "./postgres-server.js";
 
 /** The benchmarks, in the order they run. Imported lazily: a child loads only the one it runs. */
 const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
@@ -66,6 +70,19 @@ async function main(argv: string[]): Promise<number> {
     return 64;
   }
   const names = argv.length ? argv : Object.keys(BENCHMARKS);
+  const database = await benchDatabase();
+  if (database.available) process.env.BENCH_DATABASE_URL = database.url;
+  else console.log(`PostgreSQL figures skipped: ${database.reason}`);
+  let failed = 0;
+  try {
+    failed = await runAll(names);
+  } finally {
+    if (database.available) await database.stop();
+  }
+  return failed ? 1 : 0;
+}
+
+async function runAll(names: string[]): Promise<number> {
   let failed = 0;
   for (const name of names) {
     const result = await runInChild(name);
@@ -77,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
     for (const f of result.figures) console.log(formatFigure(f));
     console.log(`(${name}: ${Math.round(result.ms / 100) / 10} s)`);
   }
-  return failed ? 1 : 0;
+  return failed;
 }
 
 main(process.argv.slice(2)).then(

@@ -101,7 +101,9 @@ async function measureEvent(
   const taken = await eventually(() => {
     const n = countLines(app.output(), ledgerLine) - before;
     return n >= DELIVERIES ? n : false;
-  }, `${DELIVERIES} "${ledgerLine}" log lines`);
+  }, `${DELIVERIES} "${ledgerLine}" log lines`).catch((err: unknown) => {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}; the app's last log lines:\n${app.output().split("\n").slice(-8).join("\n")}`);
+  });
   if (taken !== DELIVERIES) throw new Error(`expected ${DELIVERIES} ledger updates for ${event}, saw ${taken}`);
   fake.assertNoViolations();
   const reads = fake.requests.filter(isReadRequest).length;
@@ -130,7 +132,8 @@ export async function benchWebhookCost(): Promise<Figure[]> {
     );
     const installed = examplePayload("installation", "created", {
       installationId: INSTALLATION,
-      patch: { repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
+      // Installed on the repository's owner: a payload pairing an installation with another account's repositories is refused.
+      patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
     });
     await deliver(app, "installation", "bench-installation", installed);
     const running = app;

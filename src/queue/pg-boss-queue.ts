@@ -23,7 +23,9 @@
  */
 import { createHash } from "node:crypto";
 import PgBoss from "pg-boss";
+import { insertJobs } from "pg-boss/src/plans.js";
 import { urgently } from "../store/priority-gate.js";
+import { Coalescer } from "./coalesce.js";
 import type { JobHandler, JobName, JobQueue, JobSpec, QueueStats, RunningJob } from "./job-queue.js";
 
 /** What pg-boss's `db` option needs: one statement with parameters, or a script without. */
@@ -92,8 +94,23 @@ export function jobIdFor(name: JobName, key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** One job of a batched insert, in the shape pg-boss's `json_to_recordset` reads. */
+interface NewJob {
+  id: string;
+  name: JobName;
+  data: object;
+}
+
+/** Jobs per INSERT; with ~25 KB payloads a batch stays around a megabyte or two. */
+const BATCH_ITEMS = 50;
+/** Payload characters per INSERT: one parameter stays well under what PostgreSQL and PGlite handle comfortably. */
+const BATCH_CHARS = 4_000_000;
+
 export class PgBossJobQueue implements JobQueue {
   private readonly boss: PgBoss;
+  /** Concurrent enqueues become one INSERT (src/queue/coalesce.ts): each answer is recorded, durably, before it resolves. */
+  private readonly inserts: Coalescer<NewJob, boolean>;
+  private readonly insertSql: string;
   private readonly timings: QueueTimings;
   private readonly schema: string;
   private readonly workerIds: Record<JobName, string[]> = { delivery: [], sweep: [] };
@@ -123,6 +140,14 @@ export class PgBossJobQueue implements JobQueue {
     });
     // Without a listener an 'error' event would crash the process.
     this.boss.on("error", (err) => opts.onError?.(err));
+    // pg-boss's own batch insert, asked to say which jobs it inserted (a duplicate id is skipped by ON CONFLICT DO NOTHING).
+    const insert = insertJobs(this.schema);
+    this.insertSql = /\bRETURNING\b/i.test(insert) ? insert : `${insert} RETURNING id`;
+    this.inserts = new Coalescer((jobs) => this.insertBatch(jobs), {
+      maxItems: BATCH_ITEMS,
+      maxWeight: BATCH_CHARS,
+      weight: (job) => ("payloadJson" in job.data && typeof job.data.payloadJson === "string" ? job.data.payloadJson.length : 0),
+    });
   }
 
   /** Starts pg-boss (creating or migrating its schema under its own advisory lock) and the two queues. */
@@ -167,15 +192,50 @@ export class PgBossJobQueue implements JobQueue {
 
   async enqueue<N extends JobName>(job: JobSpec<N>): Promise<boolean> {
     if (this.stopped) throw new Error("the queue is stopped");
-    // Urgent: a webhook's answer waits for this; on PGlite it goes before the workers' statements.
-    const id = await urgently(() => this.boss.send(job.name, job.data as unknown as object, { id: jobIdFor(job.name, job.key) }));
-    if (id === null) return false;
+    const inserted = await this.inserts.run({ id: jobIdFor(job.name, job.key), name: job.name, data: job.data as unknown as object });
+    if (!inserted) return false;
     // Wake one idle local worker instead of waiting for its next poll. Only
     // one: on PGlite every fetch is serialised with the enqueues, so waking
     // them all made acknowledgements wait behind a fetch per worker.
     const idle = this.workerIds[job.name].find((w) => !this.busy.has(w));
     if (idle) this.boss.notifyWorker(idle);
     return true;
+  }
+
+  /**
+   * Writes one batch of jobs in one statement (one transaction: all
+   * committed before any caller hears back) and answers, per job, whether it
+   * was new. Of several jobs with one id in a batch only the first counts as
+   * new. Should the batch fail, each job is sent on its own, so that one bad
+   * job fails only its own delivery.
+   */
+  private async insertBatch(jobs: NewJob[]): Promise<Array<PromiseSettledResult<boolean>>> {
+    // Urgent: webhook answers wait for this; on PGlite it goes before the workers' statements.
+    const write = () =>
+      urgently(() => this.boss.getDb().executeSql(this.insertSql, [JSON.stringify(jobs), null, null, null, null, null]));
+    let inserted: Set<string>;
+    try {
+      const { rows } = await write();
+      inserted = new Set((rows as Array<{ id: string }>).map((r) => r.id));
+    } catch (err) {
+      if (jobs.length === 1) throw err;
+      // One at a time, in order, so that of two jobs with one id the first is the one inserted.
+      const outcomes: Array<PromiseSettledResult<boolean>> = [];
+      for (const j of jobs) {
+        try {
+          outcomes.push({ status: "fulfilled", value: (await urgently(() => this.boss.send(j.name, j.data, { id: j.id }))) !== null });
+        } catch (reason) {
+          outcomes.push({ status: "rejected", reason });
+        }
+      }
+      return outcomes;
+    }
+    const answered = new Set<string>();
+    return jobs.map((j) => {
+      const value = inserted.has(j.id) && !answered.has(j.id);
+      answered.add(j.id);
+      return { status: "fulfilled", value };
+    });
   }
 
   async work(handler: JobHandler, opts: { concurrency?: number } = {}): Promise<void> {

@@ -30,13 +30,15 @@
  *   decodes rows in JavaScript, and row-per-record listing was 2-3x slower.
  * - Limits: one process per data dir (PGlite is single-user PostgreSQL); run
  *   several replicas on PostgreSQL instead. Queries are serialised inside the
- *   process, which the app's load does not notice.
+ *   process (one PGlite session, on a worker thread of its own: pglite-thread.ts).
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { openPGliteThread, type EmbeddedDatabase } from "./pglite-thread.js";
 import { PriorityGate } from "./priority-gate.js";
 import { migrate, SqlLedgerStore, type SqlClient, type SqlDriver, type StoreLog } from "./sql-store.js";
+
+export type { EmbeddedDatabase } from "./pglite-thread.js";
 
 export const MEMORY = "memory://";
 
@@ -44,43 +46,56 @@ export const MEMORY = "memory://";
  * PostgreSQL's default 128 MB of shared buffers made a reopened store sit at
  * ~310 MB resident; 16 MB brings it to ~180 MB with no measurable change in
  * the bench/store.ts timings (the ledger's working set is small).
- * `wal_init_zero = off`: PGlite writes on the main thread, and zero-filling
- * each new 16 MB WAL segment stalled webhook acknowledgements for up to
- * ~1.5 s (observed) every few hundred queued deliveries (each job row is
- * rewritten as it moves from queued to done); without it a
- * new segment is allocated by writing its last byte.
+ * `wal_init_zero = off`: PGlite runs one statement at a time, and
+ * zero-filling each new 16 MB WAL segment held up webhook acknowledgements
+ * for up to ~1.5 s (observed, when PGlite still ran on the main thread)
+ * every few hundred queued deliveries (each job row is rewritten as it
+ * moves from queued to done); without it a new segment is allocated by
+ * writing its last byte.
  */
 const EMBEDDED_CONF = "shared_buffers = 16MB\nwal_init_zero = off";
 
-function clientOf(q: PGlite | Transaction): SqlClient {
+function clientOf(db: EmbeddedDatabase): SqlClient {
   return {
     async query<R>(text: string, params?: readonly unknown[]) {
-      const res = await q.query<R>(text, params ? [...params] : undefined);
-      return res.rows;
+      return (await db.query<R>(text, params)).rows;
     },
     async exec(script: string) {
-      await q.exec(script);
+      await db.exec(script);
     },
   };
 }
 
-const gates = new WeakMap<PGlite, PriorityGate>();
+const gates = new WeakMap<EmbeddedDatabase, PriorityGate>();
 
-/** The one gate of a PGlite database, shared by the store's driver and the queue's adapter. */
-function gateOf(db: PGlite): PriorityGate {
+/** The one gate of an embedded database, shared by the store's driver and the queue's adapter. */
+function gateOf(db: EmbeddedDatabase): PriorityGate {
   let gate = gates.get(db);
   if (!gate) gates.set(db, (gate = new PriorityGate()));
   return gate;
 }
 
-export function pgliteDriver(db: PGlite): SqlDriver {
+export function pgliteDriver(db: EmbeddedDatabase): SqlDriver {
   const gate = gateOf(db);
   const direct = clientOf(db);
   return {
     query: (text, params) => gate.run(() => direct.query(text, params)),
     exec: (script) => gate.run(() => direct.exec(script)),
-    // The whole transaction passes the gate once; its statements go straight to it.
-    transaction: <T>(fn: (tx: SqlClient) => Promise<T>) => gate.run(() => db.transaction((tx) => fn(clientOf(tx)))),
+    // The whole transaction holds the gate, so nothing else reaches the one
+    // PGlite session between BEGIN and COMMIT; its statements go straight through.
+    transaction: <T>(fn: (tx: SqlClient) => Promise<T>) =>
+      gate.run(async () => {
+        await db.exec("BEGIN");
+        let result: T;
+        try {
+          result = await fn(direct);
+        } catch (err) {
+          await db.exec("ROLLBACK").catch(() => undefined);
+          throw err;
+        }
+        await db.exec("COMMIT");
+        return result;
+      }),
     close: () => db.close(),
   };
 }
@@ -90,18 +105,21 @@ export function ledgerDir(dataDir: string): string {
   return dataDir === MEMORY ? MEMORY : join(dataDir, "ledger");
 }
 
-/** Opens (creating when absent) the PGlite database under `dataDir`, or an in-memory one for `memory://`. */
-export async function openEmbeddedDatabase(dataDir: string): Promise<PGlite> {
+/**
+ * Opens (creating when absent) the PGlite database under `dataDir`, or an
+ * in-memory one for `memory://`, on a worker thread of its own (see pglite-thread.ts).
+ */
+export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   const dir = ledgerDir(dataDir);
   if (dir !== MEMORY) await mkdir(dir, { recursive: true });
-  return PGlite.create(dir, { postgresqlconf: EMBEDDED_CONF });
+  return openPGliteThread(dir, { postgresqlconf: EMBEDDED_CONF });
 }
 
 /**
  * The store on an open PGlite database, migrated. The store owns `db` from
  * here: its `close()` closes the database, and a failed migration closes it.
  */
-export async function embeddedStoreOn(db: PGlite, log?: StoreLog): Promise<SqlLedgerStore> {
+export async function embeddedStoreOn(db: EmbeddedDatabase, log?: StoreLog): Promise<SqlLedgerStore> {
   const driver = pgliteDriver(db);
   try {
     await migrate(driver, log);
@@ -126,7 +144,7 @@ export async function openEmbeddedStore(opts: { dataDir: string; log?: StoreLog 
  * go through `query`; scripts without (pg-boss's schema creation is several
  * statements in one string) through `exec`, answering the last statement's rows.
  */
-export function pgliteSqlExecutor(db: PGlite): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+export function pgliteSqlExecutor(db: EmbeddedDatabase): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
   const gate = gateOf(db);
   return {
     executeSql: (text: string, values?: unknown[]) =>

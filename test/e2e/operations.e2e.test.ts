@@ -2,14 +2,18 @@
  * Operating the real server (npm start against the fake GitHub): /metrics
  * counts deliveries, API requests and the rate-limit budget; every log line of
  * a delivery carries its id and installation; no secret reaches the logs; a
- * delivery naming another account's repository is refused; and production
- * mode refuses to start without a webhook secret.
+ * delivery naming another account's repository is refused; /healthz shows the
+ * store, the last sweep and the queue's counts, and (on PostgreSQL, with
+ * TEST_DATABASE_URL) answers 503 while the database is unreachable; and
+ * production mode refuses to start without a webhook secret.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import pg from "pg";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { testPrivateKey } from "../support/keys.js";
+import { startTcpProxy } from "../support/tcp-proxy.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
 const OWNER = "acme";
@@ -29,6 +33,18 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
   }
   return undefined;
+}
+
+interface Health {
+  status: string;
+  store: string;
+  lastSweepAt?: string | null;
+  queue?: { status: string; queued?: number; active?: number; failed?: number; oldestQueuedSeconds?: number; error?: string };
+}
+
+async function health(base: string): Promise<{ status: number; body: Health }> {
+  const res = await fetch(`${base}/healthz`);
+  return { status: res.status, body: (await res.json()) as Health };
 }
 
 async function metrics(): Promise<string> {
@@ -119,6 +135,30 @@ describe("the running server's operations surface", () => {
     fake.assertNoViolations();
   }, 40_000);
 
+  it("shows on /healthz the store, the last sweep and the queue: a running job, then an empty queue", async () => {
+    // A reply GitHub is slow to take keeps its job running for a while.
+    fake.setLatency(3000, { method: "POST", path: /\/issues\/1\/comments$/ });
+    try {
+      const res = await sendWebhook(app.webhookUrl, { secret: SECRET, event: "issue_comment", deliveryId: "ops-health", payload: comment("/stewards help", 1) });
+      expect(res.status).toBe(200);
+      const busy = await eventually(async () => {
+        const h = await health(app.url);
+        return h.body.queue?.active === 1 ? h : undefined;
+      }, "the job to show as running");
+      expect(busy.status).toBe(200);
+      expect(busy.body).toMatchObject({ status: "ok", store: "ok", queue: { status: "ok", failed: 0 } });
+      // The sweep (every 2 s here) has run, and said when.
+      expect(Date.now() - Date.parse(String(busy.body.lastSweepAt))).toBeLessThan(60_000);
+      const idle = await eventually(async () => {
+        const h = await health(app.url);
+        return h.body.queue?.active === 0 && h.body.queue.queued === 0 ? h : undefined;
+      }, "the queue to be empty", 30_000);
+      expect(idle.body.queue).toEqual({ status: "ok", queued: 0, active: 0, failed: 0, oldestQueuedSeconds: 0 });
+    } finally {
+      fake.clearLatency();
+    }
+  }, 60_000);
+
   it("never logs the private key, the webhook secret or an installation token", () => {
     const out = app.output();
     const key = testPrivateKey();
@@ -130,6 +170,70 @@ describe("the running server's operations surface", () => {
     expect(out).toMatch(/POST \S+\/app\/installations\/7\/access_tokens - 201/);
   });
 });
+
+const databaseUrl = process.env.TEST_DATABASE_URL;
+
+if (databaseUrl) {
+  describe("/healthz on PostgreSQL", () => {
+    const database = `stewards_health_${process.pid}`;
+    let pgApp: AppProcess | undefined;
+    const admin = async (sql: string) => {
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
+    };
+    beforeAll(async () => {
+      await admin(`DROP DATABASE IF EXISTS ${database}`);
+      await admin(`CREATE DATABASE ${database}`);
+    });
+    afterAll(async () => {
+      await pgApp?.stop();
+      await admin(`DROP DATABASE IF EXISTS ${database}`);
+    });
+
+    it("answers 503 while the database is unreachable, and 200 again once it is back", async () => {
+      const server = new URL(databaseUrl);
+      const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+      try {
+        const url = new URL(databaseUrl);
+        url.hostname = "127.0.0.1";
+        url.port = String(proxy.port);
+        url.pathname = `/${database}`;
+        pgApp = await startApp(installedAppEnv(fake.host, SECRET, { DATABASE_URL: url.toString(), SWEEP_INTERVAL: "1h" }), { command: ["node", "dist/bin/start.js"] });
+        const up = await health(pgApp.url);
+        expect(up.status).toBe(200);
+        expect(up.body).toMatchObject({ status: "ok", store: "ok", queue: { status: "ok", queued: 0, active: 0 } });
+
+        await proxy.cut();
+        const down = await eventually(async () => {
+          const h = await health(pgApp!.url);
+          return h.status === 503 ? h : undefined;
+        }, "/healthz to answer 503");
+        expect(down.body.status).toBe("unavailable");
+        expect(down.body.store).not.toBe("ok");
+        expect(down.body.queue).toMatchObject({ status: "unavailable" });
+        expect(down.body.queue?.error).toEqual(expect.any(String));
+
+        await proxy.restore();
+        const back = await eventually(async () => {
+          const h = await health(pgApp!.url);
+          return h.status === 200 ? h : undefined;
+        }, "/healthz to answer 200 again", 30_000);
+        expect(back.body).toMatchObject({ status: "ok", store: "ok", queue: { status: "ok" } });
+      } finally {
+        // Stopped while its database is reachable, so that it can finish cleanly.
+        await pgApp?.stop();
+        await proxy.close();
+      }
+    }, 120_000);
+  });
+} else {
+  console.log("operations e2e: TEST_DATABASE_URL is not set, so /healthz on an unreachable PostgreSQL is not tested (scripts/ci-postgres.sh starts a server)");
+}
 
 describe("production mode", () => {
   it("refuses to start without WEBHOOK_SECRET, with a clear message and a non-zero exit", () => {

@@ -69,6 +69,41 @@ export function queueContract(subject: QueueSubject): void {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
+  it("records enqueues that arrive together one by one: each key once, each job with its own data", async () => {
+    const q = await openQueue(schema());
+    // 20 keys, the first 10 of them sent twice, all at once (they are written in batches).
+    const keys = [...Array.from({ length: 20 }, (_, i) => `k${i}`), ...Array.from({ length: 10 }, (_, i) => `k${i}`)];
+    const results = await Promise.all(keys.map((k) => q.enqueue(delivery(k))));
+    expect(results.slice(0, 20).every(Boolean)).toBe(true);
+    expect(results.slice(20).some(Boolean)).toBe(false);
+    expect((await q.stats()).queued).toBe(20);
+    const runs: string[] = [];
+    const payloadKeys: string[] = [];
+    await q.work(async (job) => {
+      const data = job.data as { deliveryId: string; payloadJson: string };
+      runs.push(data.deliveryId);
+      payloadKeys.push((JSON.parse(data.payloadJson) as { key: string }).key);
+    }, { concurrency: 4 });
+    await waitFor(() => runs.length >= 20, "twenty runs");
+    await sleep(1000);
+    expect([...runs].sort()).toEqual(keys.slice(0, 20).sort());
+    // Each job carries its own payload, not a neighbour's from the same batch.
+    expect(payloadKeys).toEqual(runs);
+  });
+
+  it("refuses a job the database cannot store without losing the others that arrived with it", async () => {
+    const q = await openQueue(schema());
+    // A lone UTF-16 surrogate cannot be stored as JSON by PostgreSQL: that one enqueue rejects.
+    const bad: JobSpec<"delivery"> = { ...delivery("bad"), data: { ...delivery("bad").data, deliveryId: "bad \ud800" } };
+    const settled = await Promise.allSettled([q.enqueue(delivery("good-1")), q.enqueue(bad), q.enqueue(delivery("good-2"))]);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(settled[0]).toMatchObject({ value: true });
+    expect(settled[2]).toMatchObject({ value: true });
+    expect((await q.stats()).queued).toBe(2);
+    // The refused one was not recorded: sending it again (fixed) is new.
+    expect(await q.enqueue(delivery("bad"))).toBe(true);
+  });
+
   it("runs each job once, with its data intact, on attempt 1", async () => {
     const q = await openQueue(schema());
     const runs: RunningJob[] = [];

@@ -4,14 +4,13 @@
  * `export "$(bash scripts/ci-postgres.sh)"`). Each test's queue lives in its
  * own pg-boss schema, dropped afterwards.
  */
-import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { MEMORY, openEmbeddedDatabase, pgliteSqlExecutor } from "../../src/store/embedded-store.js";
+import { MEMORY, openEmbeddedDatabase, pgliteSqlExecutor, type EmbeddedDatabase } from "../../src/store/embedded-store.js";
 import { PgBossJobQueue } from "../../src/queue/pg-boss-queue.js";
 import { queueContract } from "./queue-contract.js";
 
 describe("job queue: pg-boss on the embedded PGlite", () => {
-  let db: PGlite;
+  let db: EmbeddedDatabase;
   beforeAll(async () => {
     db = await openEmbeddedDatabase(MEMORY);
   });

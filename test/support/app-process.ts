@@ -107,9 +107,22 @@ export async function startApp(env: Record<string, string>, opts: { command?: st
         }
       }, 5000);
       await exited;
+      // With `npm start` the child is npm, which exits at once; the app's node
+      // process (same group) can take a second or two more. Wait for the whole
+      // group, so that no app outlives its test (the SIGKILL above still applies).
+      while (groupAlive(child.pid!)) await new Promise((r) => setTimeout(r, 50));
       clearTimeout(timer);
     },
   };
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time runs out. */
