@@ -150,32 +150,60 @@ export class PgBossJobQueue implements JobQueue {
     });
   }
 
-  /** Starts pg-boss (creating or migrating its schema under its own advisory lock) and the two queues. */
+  /**
+   * Starts pg-boss (creating or migrating its schema under its own advisory
+   * lock) and the two queues. Rejects, leaving nothing running, when either fails.
+   */
   static async open(opts: PgBossQueueOptions): Promise<PgBossJobQueue> {
     if (!!opts.db === !!opts.connectionString) throw new Error("give the queue either a connection string or a db adapter");
     const queue = new PgBossJobQueue(opts, { ...DEFAULT_TIMINGS, ...opts.timings });
     await queue.boss.start();
-    const t = queue.timings;
-    // createQueue is INSERT … ON CONFLICT DO NOTHING: replicas starting together create each queue once.
-    await queue.boss.createQueue("delivery", {
-      name: "delivery",
-      policy: "standard",
-      retryLimit: Math.max(0, t.attempts - 1),
-      retryDelay: t.retryDelaySeconds,
-      retryBackoff: true,
-      expireInSeconds: t.runTimeoutSeconds,
-    });
-    await queue.boss.createQueue("sweep", {
-      name: "sweep",
-      // At most one active sweep across every process sharing the database.
-      policy: "singleton",
-      retryLimit: 1,
-      retryDelay: t.retryDelaySeconds,
-      retryBackoff: true,
-      expireInSeconds: Math.max(t.runTimeoutSeconds, 4 * 3600),
-    });
-    if (opts.singleProcess) await queue.recoverAbandoned();
+    try {
+      const t = queue.timings;
+      await queue.createQueue({
+        name: "delivery",
+        policy: "standard",
+        retryLimit: Math.max(0, t.attempts - 1),
+        retryDelay: t.retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: t.runTimeoutSeconds,
+      });
+      await queue.createQueue({
+        name: "sweep",
+        // At most one active sweep across every process sharing the database.
+        policy: "singleton",
+        retryLimit: 1,
+        retryDelay: t.retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: Math.max(t.runTimeoutSeconds, 4 * 3600),
+      });
+      if (opts.singleProcess) await queue.recoverAbandoned();
+    } catch (err) {
+      await queue.boss.stop({ graceful: false, close: !opts.db, wait: true }).catch(() => undefined);
+      throw err;
+    }
     return queue;
+  }
+
+  /**
+   * pg-boss's createQueue is INSERT … ON CONFLICT DO NOTHING, then the
+   * queue's partition table with a foreign key to the queue table; replicas
+   * starting together on a fresh database can deadlock on those locks
+   * (observed: "deadlock detected" in create_queue) or collide on the new
+   * table. PostgreSQL aborts one of them; run again, it finds the queue made.
+   */
+  private async createQueue(options: PgBoss.Queue & { name: JobName }): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.boss.createQueue(options.name, options);
+        return;
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        const race = code === "40P01" || code === "23505" || code === "42P07";
+        if (!race || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+      }
+    }
   }
 
   /**

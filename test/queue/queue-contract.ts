@@ -51,6 +51,18 @@ export function queueContract(subject: QueueSubject): void {
     await sleep(1500);
   });
 
+  // Several processes on one database: only PostgreSQL (an embedded data dir belongs to one process).
+  if (subject.multiProcess) {
+    it("opens on a fresh database from several processes at once (replicas starting together)", async () => {
+      for (let round = 0; round < 5; round++) {
+        const s = schema();
+        const queues = await Promise.all(Array.from({ length: 6 }, () => openQueue(s)));
+        expect(await queues[0]!.enqueue(delivery("after-start"))).toBe(true);
+        expect(await queues[5]!.enqueue(delivery("after-start"))).toBe(false);
+      }
+    }, 60_000);
+  }
+
   it("enqueues a key once: the first call resolves true, every later one false", async () => {
     const q = await openQueue(schema());
     expect(await q.enqueue(delivery("a"))).toBe(true);
