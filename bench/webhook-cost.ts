@@ -123,7 +123,10 @@ export async function benchWebhookCost(): Promise<Figure[]> {
   try {
     fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
     fake.putFile(OWNER, REPO, ".github/governance.yml", readFileSync("fixtures/governance/spec-example.yml", "utf8"));
-    fake.putFile(OWNER, REPO, ".github/roster.yml", "members:\n  - login: dev1\n    role: maintainer\n    since: 2024-01-15\n");
+    // Everyone in the history already holds the top role: no webhook below moves anyone's standing, so the
+    // figure is the cost of folding a contribution into the ledger (a new standing costs 3: see the README).
+    const everyone = Array.from({ length: 37 }, (_, i) => `  - login: dev${i}\n    role: maintainer\n    since: 2024-01-15\n`).join("");
+    fake.putFile(OWNER, REPO, ".github/roster.yml", `members:\n${everyone}`);
     seedMergedHistory(fake, { owner: OWNER, repo: REPO, count: HISTORY, now });
 
     app = await startApp(
