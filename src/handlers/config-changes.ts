@@ -10,7 +10,7 @@
 import type { Context } from "probot";
 import type { RepoRef } from "../plan/actions.js";
 import { codeSpan } from "../render/escape.js";
-import { keepAccessOf } from "../runtime/access-ports.js";
+import { keepAccessOf, ownerTypeFrom } from "../runtime/access-ports.js";
 import type { Services } from "../runtime/services.js";
 import { githubFor } from "../runtime/services.js";
 import { checkConfigChange, type ConfigVerdict } from "../usecases/check-config-change.js";
@@ -89,7 +89,7 @@ export async function onPush(services: Services, ctx: Context<"push">): Promise<
     // Only when someone's access changes (the effect compares grants × roster before and after); the sweep checks the rest.
     const head = verdict.compared?.head;
     if (head && verdict.effect && (!verdict.effect.compared || verdict.effect.access.length > 0)) {
-      const ownerType = payload.repository.owner?.type === "Organization" ? "Organization" : payload.repository.owner?.type === "User" ? "User" : undefined;
+      const ownerType = ownerTypeFrom(payload.repository.owner?.type);
       await keepAccessOf(services)(ctx.octokit, ctx.log, {
         repo,
         governance: head.governance,

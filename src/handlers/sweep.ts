@@ -12,6 +12,7 @@
 import type { Probot } from "probot";
 import type { Services } from "../runtime/services.js";
 import { syncAll } from "./installation.js";
+import { ownerTypeFrom } from "../runtime/access-ports.js";
 import { sweepAccess } from "./access.js";
 import { sweepProposals } from "./proposals.js";
 
@@ -39,7 +40,7 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
         await sweepProposals(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch).catch((err: unknown) =>
           log.error({ err, repo: r.full_name }, "proposal sweep of this repository failed; the next sweep retries"),
         );
-        const ownerType = r.owner?.type === "Organization" ? "Organization" : r.owner?.type === "User" ? "User" : undefined;
+        const ownerType = ownerTypeFrom(r.owner?.type);
         await sweepAccess(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch, ownerType).catch((err: unknown) =>
           log.error({ err, repo: r.full_name }, "access sweep of this repository failed; the next sweep retries"),
         );

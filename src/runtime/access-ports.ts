@@ -17,6 +17,11 @@ const fallbackHolder = workerId();
 const ownerTypeKey = (owner: string) => `owner-type:${owner.toLowerCase()}`;
 export type OwnerType = "Organization" | "User";
 
+/** An account type as a payload or a repository listing gives it; undefined when it says neither (then looked up). */
+export function ownerTypeFrom(type: string | undefined): OwnerType | undefined {
+  return type === "Organization" || type === "User" ? type : undefined;
+}
+
 /**
  * Whether `owner` is an organisation (teams exist) or a personal account:
  * from the store once known (an account rarely changes kind), else one

@@ -7,16 +7,15 @@
 import { ProbotOctokit } from "probot";
 import { readBranchFiles, readFilesAtRefs, BranchNotFoundError } from "../../src/github/branch-files.js";
 import { executeActions } from "../../src/github/execute-actions.js";
-import type { Logger } from "../../src/github/logger.js";
 import type { Action, RepoRef } from "../../src/plan/actions.js";
 import { commitChange, type ChangePlan, type CommitChangePort } from "../../src/usecases/commit-change.js";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import { silent } from "../support/silent-logger.js";
 
 const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
 const repo: RepoRef = { owner: "acme", repo: "widgets" };
 const LOG = "GOVERNANCE-LOG.md";
 const ROSTER = ".github/roster.yml";
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
 
 let fake: FakeGitHub;
 let octokit: InstanceType<typeof Octokit>;

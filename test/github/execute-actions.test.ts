@@ -1,9 +1,8 @@
 import { executeActions, type WriteClient } from "../../src/github/execute-actions.js";
-import type { Logger } from "../../src/github/logger.js";
 import type { Action } from "../../src/plan/actions.js";
 import { renderMarker } from "../../src/render/markers.js";
+import { silent } from "../support/silent-logger.js";
 
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
 const repo = { owner: "acme", repo: "widgets" };
 const marker = renderMarker("command-reply", { comment: 77, n: 0 });
 

@@ -6,12 +6,11 @@
  */
 import { ProbotOctokit } from "probot";
 import { executeActions } from "../../src/github/execute-actions.js";
-import type { Logger } from "../../src/github/logger.js";
 import { describeAction, type Action } from "../../src/plan/actions.js";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import { silent } from "../support/silent-logger.js";
 
 const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
 const repo = { owner: "acme", repo: "widgets" };
 const BRANCH = "stewards/promote/ana/member";
 

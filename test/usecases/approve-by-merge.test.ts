@@ -12,7 +12,6 @@ import { governanceSchema, rosterSchema } from "../../src/config/schema.js";
 import type { BranchSnapshot } from "../../src/github/branch-files.js";
 import { BranchMovedError, type ActionResult } from "../../src/github/execute-actions.js";
 import type { IssueReaction, MarkedIssue } from "../../src/github/issue-reads.js";
-import type { Logger } from "../../src/github/logger.js";
 import type { PullState } from "../../src/github/pull-reads.js";
 import type { PullReview } from "../../src/ladder/merge-votes.js";
 import { measureOne } from "../../src/ladder/measure.js";
@@ -28,13 +27,13 @@ import { promotionPullFor } from "../../src/usecases/approve-by-merge.js";
 import { openProposal, type ProposeDeps } from "../../src/usecases/propose-promotion.js";
 import { loadProposalByIssue } from "../../src/usecases/proposal-records.js";
 import { pr } from "../ladder/builders.js";
+import { silent } from "../support/silent-logger.js";
 
 let repo: RepoRef = { owner: "acme", repo: "widgets" };
 let repoCount = 0;
 const NOW = new Date("2026-11-20T12:00:00Z");
 const LATER = new Date("2026-11-22T09:00:00Z");
 const DAY = 86_400_000;
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
 const ROSTER_PATH = ".github/roster.yml";
 const LOG_PATH = "GOVERNANCE-LOG.md";
 

@@ -10,16 +10,15 @@ import { governanceSchema, type Roster } from "../../src/config/schema.js";
 import type { AccessReader } from "../../src/github/access-reader.js";
 import type { ActionResult } from "../../src/github/execute-actions.js";
 import type { MarkedIssue } from "../../src/github/issue-reads.js";
-import type { Logger } from "../../src/github/logger.js";
 import { applyToSnapshot, type AccessSnapshot } from "../../src/plan/access-snapshot.js";
 import type { Action } from "../../src/plan/actions.js";
 import { findMarker } from "../../src/render/markers.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { LedgerStore as Store } from "../../src/store/store.js";
 import { DRIFT_LABEL, DRIFT_MARKER, keepAccess, managedKey, updateManaged, type KeepAccessDeps } from "../../src/usecases/keep-access.js";
+import { silent } from "../support/silent-logger.js";
 
 const repo = { owner: "acme", repo: "widgets" };
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
 const governance = governanceSchema.parse({
   version: 1,
   ladder: [

@@ -7,13 +7,12 @@
 import { governanceSchema, type Roster } from "../../src/config/schema.js";
 import type { BranchSnapshot } from "../../src/github/branch-files.js";
 import { BranchMovedError, type ActionResult } from "../../src/github/execute-actions.js";
-import type { Logger } from "../../src/github/logger.js";
 import { parseLog } from "../../src/log/parse-log.js";
 import type { Action } from "../../src/plan/actions.js";
 import { ladderChangeEffect } from "../../src/plan/ladder-change-effect.js";
 import { logManualChange, manualChangeDrafts, type ManualChangeInput } from "../../src/usecases/log-manual-change.js";
+import { silent } from "../support/silent-logger.js";
 
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
 const NOW = new Date("2026-12-01T10:00:00Z");
 const LOG = "GOVERNANCE-LOG.md";
 const ROSTER = ".github/roster.yml";

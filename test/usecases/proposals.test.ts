@@ -10,7 +10,6 @@ import { governanceSchema, rosterSchema } from "../../src/config/schema.js";
 import type { BranchSnapshot } from "../../src/github/branch-files.js";
 import { BranchMovedError, type ActionResult } from "../../src/github/execute-actions.js";
 import type { IssueReaction, MarkedIssue } from "../../src/github/issue-reads.js";
-import type { Logger } from "../../src/github/logger.js";
 import type { PullState } from "../../src/github/pull-reads.js";
 import { measureOne } from "../../src/ladder/measure.js";
 import type { Standing } from "../../src/ladder/standing.js";
@@ -24,13 +23,13 @@ import { openProposal, type ProposeDeps } from "../../src/usecases/propose-promo
 import { loadProposalByIssue } from "../../src/usecases/proposal-records.js";
 import { stepDown } from "../../src/usecases/step-down.js";
 import { pr } from "../ladder/builders.js";
+import { silent } from "../support/silent-logger.js";
 
 /** A fresh repository per test, so one store (PGlite takes seconds to start) serves the file. */
 let repo: RepoRef = { owner: "acme", repo: "widgets" };
 let repoCount = 0;
 const NOW = new Date("2026-11-20T12:00:00Z");
 const DAY = 86_400_000;
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
 
 const governance: Governance = governanceSchema.parse({
   version: 1,

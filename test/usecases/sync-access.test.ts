@@ -10,15 +10,14 @@ import { ProbotOctokit } from "probot";
 import { governanceSchema, type Roster } from "../../src/config/schema.js";
 import { githubAccessReader, type AccessReadClient } from "../../src/github/access-reader.js";
 import { executeActions } from "../../src/github/execute-actions.js";
-import type { Logger } from "../../src/github/logger.js";
 import { desiredAccess, spliceCodeowners } from "../../src/plan/access-plan.js";
 import { syncAccess, type SyncAccessDeps } from "../../src/usecases/sync-access.js";
 import { codeownersAnswer, restProtection } from "../support/access-answers.js";
+import { silent } from "../support/silent-logger.js";
 
 const API = "https://api.github.com";
 const TestOctokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
 const repo = { owner: "acme", repo: "widgets" };
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
 
 const governance = governanceSchema.parse({
   version: 1,
