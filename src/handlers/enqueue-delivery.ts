@@ -7,6 +7,7 @@
  * answers 500 and GitHub shows the delivery as failed (it can be redelivered).
  */
 import type { Context } from "probot";
+import { packPayload } from "../queue/delivery-payload.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { withDeliveryScope } from "../runtime/delivery-scope.js";
 import type { Services } from "../runtime/services.js";
@@ -27,7 +28,7 @@ export function enqueueDelivery(services: Services, queue: JobQueue, route: stri
     const queued = await queue.enqueue({
       name: "delivery",
       key: deliveryKey(services.settings.appId, ctx.id, route),
-      data: { deliveryId: ctx.id, event: ctx.name, handler: route, installationId, payloadJson: JSON.stringify(ctx.payload) },
+      data: { deliveryId: ctx.id, event: ctx.name, handler: route, installationId, ...packPayload(ctx.payload) },
     });
     if (queued) log.debug({}, "delivery queued");
     else {

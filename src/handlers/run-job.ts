@@ -7,6 +7,7 @@
  * the job is kept as failed (never dropped silently, never a crash).
  */
 import { Context, type Probot } from "probot";
+import { unpackPayload } from "../queue/delivery-payload.js";
 import type { DeliveryJobData, JobHandler, RunningJob } from "../queue/job-queue.js";
 import { withDeliveryScope } from "../runtime/delivery-scope.js";
 import type { Services } from "../runtime/services.js";
@@ -42,7 +43,7 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
       reportFailure(job, log, data.handler, async () => {
         const started = Date.now();
         const octokit = data.installationId !== null ? await app.auth(data.installationId) : await app.auth();
-        const payload: unknown = JSON.parse(data.payloadJson);
+        const payload = unpackPayload(data);
         const ctx = new Context({ id: data.deliveryId, name: data.event, payload } as ContextEvent, octokit, log);
         try {
           await route.run(jobServices, ctx);

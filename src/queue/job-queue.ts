@@ -13,7 +13,9 @@
 export type JobName = "delivery" | "sweep";
 
 /** What a `delivery` job carries: enough to rebuild the handler's context. */
-export interface DeliveryJobData {
+export type DeliveryJobData = DeliveryJobFields & DeliveryPayloadField;
+
+export interface DeliveryJobFields {
   /** X-GitHub-Delivery of the webhook. */
   deliveryId: string;
   /** X-GitHub-Event, e.g. "issue_comment". */
@@ -22,16 +24,25 @@ export interface DeliveryJobData {
   handler: string;
   /** Installation of the verified payload; the worker authenticates as it. */
   installationId: number | null;
-  /**
-   * The verified payload as JSON text. Text rather than an object: the job
-   * row is jsonb, and PostgreSQL stores one long string much faster than a
-   * 10-30 KB object tree (on-disk PGlite, median enqueue 4.5 ms vs 6.5 ms),
-   * which is time every webhook answer waits for. Text also survives a NUL
-   * character in a comment (escaped inside the string), which jsonb refuses
-   * in an object's strings.
-   */
-  payloadJson: string;
 }
+
+/**
+ * The verified payload, packed by `packPayload` and read back by
+ * `unpackPayload` (src/queue/delivery-payload.ts).
+ *
+ * - `payloadGz`: the payload's JSON text, gzip-compressed (level 1), in
+ *   base64 — what this version writes. A 10-30 KB payload becomes 2-5 KB,
+ *   and the database's work per job roughly halves (see delivery-payload.ts
+ *   for the figures), which is time every webhook answer waits for.
+ * - `payloadJson`: the JSON text itself, as earlier versions wrote it; jobs
+ *   they left queued are still read.
+ *
+ * Text rather than an object tree either way: the job row is jsonb, and
+ * PostgreSQL stores one string much faster than a 10-30 KB object tree; a
+ * string also survives a NUL character in a comment, which jsonb refuses in
+ * an object's strings.
+ */
+export type DeliveryPayloadField = { payloadGz: string; payloadJson?: never } | { payloadJson: string; payloadGz?: never };
 
 /** What a `sweep` job carries. */
 export interface SweepJobData {

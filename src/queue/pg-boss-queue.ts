@@ -26,6 +26,7 @@ import PgBoss from "pg-boss";
 import { insertJobs } from "pg-boss/src/plans.js";
 import { urgently } from "../store/priority-gate.js";
 import { Coalescer } from "./coalesce.js";
+import { packedSize } from "./delivery-payload.js";
 import type { JobHandler, JobName, JobQueue, JobSpec, QueueStats, RunningJob } from "./job-queue.js";
 
 /** What pg-boss's `db` option needs: one statement with parameters, or a script without. */
@@ -146,7 +147,7 @@ export class PgBossJobQueue implements JobQueue {
     this.inserts = new Coalescer((jobs) => this.insertBatch(jobs), {
       maxItems: BATCH_ITEMS,
       maxWeight: BATCH_CHARS,
-      weight: (job) => ("payloadJson" in job.data && typeof job.data.payloadJson === "string" ? job.data.payloadJson.length : 0),
+      weight: (job) => packedSize(job.data),
     });
   }
 

@@ -4,7 +4,8 @@
  * test opens its queues in a schema of its own on one shared database, so a
  * "restart" is a second queue opened on the same schema.
  */
-import type { JobQueue, JobSpec, RunningJob } from "../../src/queue/job-queue.js";
+import { packPayload, unpackPayload } from "../../src/queue/delivery-payload.js";
+import type { DeliveryJobData, JobQueue, JobSpec, RunningJob } from "../../src/queue/job-queue.js";
 import type { QueueTimings } from "../../src/queue/pg-boss-queue.js";
 
 export interface QueueSubject {
@@ -17,8 +18,12 @@ export interface QueueSubject {
 /** Fast timings so retries happen within a test. */
 export const FAST: Partial<QueueTimings> = { attempts: 3, retryDelaySeconds: 1, pollSeconds: 0.5, maintenanceSeconds: 1 };
 
+/** The payload each test job carries: non-ASCII text and a NUL character, which jsonb refuses inside an object's strings. */
+export const payloadOf = (key: string) => ({ key, nested: { ok: true, text: "é \u0000 ✓" } });
+
+/** A delivery job as the app enqueues it (payload packed by packPayload). */
 export function delivery(key: string, handler = "commands"): JobSpec<"delivery"> {
-  return { name: "delivery", key, data: { deliveryId: key, event: "issue_comment", handler, installationId: 1, payloadJson: JSON.stringify({ key, nested: { ok: true, text: "é \u0000 ✓" } }) } };
+  return { name: "delivery", key, data: { deliveryId: key, event: "issue_comment", handler, installationId: 1, ...packPayload(payloadOf(key)) } };
 }
 
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
@@ -92,9 +97,9 @@ export function queueContract(subject: QueueSubject): void {
     const runs: string[] = [];
     const payloadKeys: string[] = [];
     await q.work(async (job) => {
-      const data = job.data as { deliveryId: string; payloadJson: string };
+      const data = job.data as DeliveryJobData;
       runs.push(data.deliveryId);
-      payloadKeys.push((JSON.parse(data.payloadJson) as { key: string }).key);
+      payloadKeys.push((unpackPayload(data) as { key: string }).key);
     }, { concurrency: 4 });
     await waitFor(() => runs.length >= 20, "twenty runs");
     await sleep(1000);
@@ -126,10 +131,21 @@ export function queueContract(subject: QueueSubject): void {
     expect(runs.map((r) => (r.data as { deliveryId: string }).deliveryId).sort()).toEqual(["x", "y", "z"]);
     expect(runs.every((r) => r.attempt === 1 && !r.lastAttempt && r.name === "delivery")).toBe(true);
     expect(runs[0]!.data).toMatchObject({ event: "issue_comment", handler: "commands", installationId: 1 });
-    // The payload text comes back byte for byte (jsonb keeps strings exactly, NUL escapes included).
+    // The payload comes back intact (jsonb keeps the packed string exactly).
     const x = runs.find((r) => (r.data as { deliveryId: string }).deliveryId === "x")!;
-    expect(JSON.parse((x.data as { payloadJson: string }).payloadJson)).toEqual({ key: "x", nested: { ok: true, text: "é \u0000 ✓" } });
+    expect(unpackPayload(x.data as DeliveryJobData)).toEqual(payloadOf("x"));
     expect(await q.stats()).toMatchObject({ queued: 0, active: 0, failed: 0 });
+  });
+
+  it("runs a job an earlier version queued with its payload as plain JSON text", async () => {
+    const q = await openQueue(schema());
+    const runs: RunningJob[] = [];
+    await q.work(async (job) => void runs.push(job), { concurrency: 1 });
+    const old: JobSpec<"delivery"> = { name: "delivery", key: "old", data: { deliveryId: "old", event: "issue_comment", handler: "commands", installationId: 1, payloadJson: JSON.stringify(payloadOf("old")) } };
+    expect(await q.enqueue(old)).toBe(true);
+    await waitFor(() => runs.length >= 1, "the old job's run");
+    // The NUL escape inside the JSON text survives jsonb too.
+    expect(unpackPayload(runs[0]!.data as DeliveryJobData)).toEqual(payloadOf("old"));
   });
 
   it("retries a failing job with backoff a bounded number of times, then keeps it as failed", async () => {
