@@ -16,7 +16,7 @@
  * Runnable alone: `node dist/bench/run.js ack` after `npm run build`
  * (`node dist/bench/ack.js` too, with BENCH_DATABASE_URL for the PostgreSQL parts).
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -24,8 +24,10 @@ import pg from "pg";
 import { startFakeGitHub, type FakeGitHub } from "../test/fake-github/server.js";
 import { eventually, startApp, type AppProcess } from "../test/support/app-process.js";
 import { testPrivateKey } from "../test/support/keys.js";
-import { examplePayload, sendWebhook } from "../test/support/webhooks.js";
+import { examplePayload } from "../test/support/webhooks.js";
+import { ROUTES } from "../src/handlers/routes.js";
 import { formatFigure, type Figure } from "./figure.js";
+import { prepareDelivery, WebhookSender, type PreparedDelivery } from "./webhook-sender.js";
 
 
 const OWNER = "bench";
@@ -88,51 +90,105 @@ function delivery(kind: Kind, n: number, issueNumber: number): { event: string; 
   };
 }
 
-/** Sends `count` deliveries from SENDERS concurrent senders, round-robin over `apps`; resolves with each acknowledgement time (ms). */
-async function spray(apps: AppProcess[], kind: Kind, count: number, issueNumber = 1): Promise<number[]> {
+const sender = new WebhookSender(SENDERS);
+
+/** `count` new deliveries of one kind, serialised and signed. */
+async function prepare(kind: Kind, count: number, issueNumber = 1): Promise<PreparedDelivery[]> {
+  const ready: PreparedDelivery[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = ++deliveries;
+    const { event, payload } = delivery(kind, n, issueNumber);
+    ready.push(await prepareDelivery(SECRET, event, `bench-ack-${n}`, payload));
+  }
+  return ready;
+}
+
+/** Sends prepared deliveries from SENDERS concurrent senders, round-robin over `apps`; resolves with each acknowledgement time (ms). */
+async function send(apps: AppProcess[], ready: PreparedDelivery[]): Promise<number[]> {
   const times: number[] = [];
   let next = 0;
-  const sender = async () => {
+  const one = async () => {
     for (;;) {
       const i = next++;
-      if (i >= count) return;
-      const n = ++deliveries;
-      const { event, payload } = delivery(kind, n, issueNumber);
+      if (i >= ready.length) return;
       const started = performance.now();
-      const res = await sendWebhook(apps[i % apps.length]!.webhookUrl, { secret: SECRET, event, deliveryId: `bench-ack-${n}`, payload });
+      const res = await sender.post(apps[i % apps.length]!.webhookUrl, ready[i]!);
       times.push(performance.now() - started);
       if (res.status !== 200) throw new Error(`delivery answered ${res.status}: ${res.body}`);
     }
   };
-  await Promise.all(Array.from({ length: SENDERS }, sender));
+  await Promise.all(Array.from({ length: SENDERS }, one));
   return times;
+}
+
+/** Prepares `count` deliveries, then sends them (see `send`). */
+async function spray(apps: AppProcess[], kind: Kind, count: number, issueNumber = 1): Promise<number[]> {
+  return send(apps, await prepare(kind, count, issueNumber));
+}
+
+/** Handler runs one delivery of `kind` makes: one job per route its event has (a merged PR feeds the ledger and the promotion-PR check). */
+function jobsPerDelivery(kind: Kind): number {
+  const event = kind === "help" ? "issue_comment.created" : "pull_request.closed";
+  return ROUTES.filter((r) => (r.events as string[]).includes(event)).length;
 }
 
 const handled = (apps: AppProcess[]) => apps.reduce((sum, a) => sum + (a.output().match(/"msg":"delivery handled"/g) ?? []).length, 0);
 
-/** Deliveries per second from the first send until every one is handled (logged as such by a worker). */
+/** Deliveries per second from the first send until every one is handled: each of its jobs logged "delivery handled" by a worker. */
 async function throughput(apps: AppProcess[], kind: Kind, count: number, issueNumber = 1): Promise<number> {
+  return (await timedThroughput(apps, kind, count, issueNumber)).perSecond;
+}
+
+/** Deliveries per second (see `throughput`), with each acknowledgement time (ms, sorted). */
+async function timedThroughput(apps: AppProcess[], kind: Kind, count: number, issueNumber = 1): Promise<{ perSecond: number; acks: number[] }> {
+  const ready = await prepare(kind, count, issueNumber);
   const before = handled(apps);
+  const jobs = count * jobsPerDelivery(kind);
   const started = performance.now();
-  await spray(apps, kind, count, issueNumber);
-  await eventually(() => handled(apps) - before >= count, `${count} deliveries handled`, 600_000);
-  return count / ((performance.now() - started) / 1000);
+  const acks = await send(apps, ready);
+  await eventually(() => handled(apps) - before >= jobs, `${count} deliveries handled (${jobs} jobs)`, 600_000);
+  return { perSecond: count / ((performance.now() - started) / 1000), acks: acks.sort((a, b) => a - b) };
+}
+
+/** CPU time (ms) the process has used, all its threads, from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** Acknowledgement times (ms, sorted) of one process while GitHub takes 2 s per call: `/stewards help` comments, each reply one slow call. */
-async function acknowledgements(fake: FakeGitHub, env: Record<string, string> = {}): Promise<number[]> {
+interface AckSample {
+  /** Acknowledgement times, ms, sorted. */
+  acks: number[];
+  /** CPU the app process used per acknowledged delivery (ms, all threads), and the bench's own (senders and fake GitHub). */
+  appCpuMs: number;
+  benchCpuMs: number;
+}
+
+/** Acknowledgement times of one process while GitHub takes 2 s per call: `/stewards help` comments, each reply one slow call. */
+async function acknowledgements(fake: FakeGitHub, env: Record<string, string> = {}): Promise<AckSample> {
   const apps = [await startReplica(fake, env)];
   try {
     // Warm up first (token exchange, first validation of each route).
     await throughput(apps, "help", 5);
-    // A first burst of 20 concurrent connections costs a fresh process ~1 s once (sockets, JIT): not steady state.
-    await spray(apps, "help", 40);
+    // Then a burst at full concurrency: a fresh process's first few hundred deliveries
+    // pay for sockets and JIT compilation (p99 ~2x the steady state's); not steady state.
+    await spray(apps, "help", 200);
     fake.setLatency(2000);
     const acks: number[] = [];
+    const app0 = processCpuMs(apps[0]!.pid);
+    const bench0 = process.cpuUsage();
     for (let round = 0; round < ACK_ROUNDS; round++) acks.push(...(await spray(apps, "help", ACK_ROUND)));
-    return acks.sort((a, b) => a - b);
+    const bench = process.cpuUsage(bench0);
+    const count = ACK_ROUNDS * ACK_ROUND;
+    return {
+      acks: acks.sort((a, b) => a - b),
+      appCpuMs: (processCpuMs(apps[0]!.pid) - app0) / count,
+      benchCpuMs: (bench.user + bench.system) / 1000 / count,
+    };
   } finally {
     // The backlog (600 slow replies) is durable; this bench does not wait for it.
     await apps[0]!.kill();
@@ -140,12 +196,14 @@ async function acknowledgements(fake: FakeGitHub, env: Record<string, string> = 
   }
 }
 
-function ackFigures(acks: number[], where: string): Figure[] {
+function ackFigures({ acks, appCpuMs, benchCpuMs }: AckSample, where: string): Figure[] {
   const conditions = `20 senders, GitHub at 2 s per call, ${where}`;
   return [
     { name: `webhook acknowledgement p50 (${conditions})`, value: round1(percentile(acks, 50)), unit: "ms" },
     { name: `webhook acknowledgement p90 (${conditions})`, value: round1(percentile(acks, 90)), unit: "ms" },
     { name: `webhook acknowledgement p99 (${conditions})`, value: round1(percentile(acks, 99)), unit: "ms", target: "< 100" },
+    { name: `app CPU per acknowledged delivery, all threads (${where})`, value: Math.round(appCpuMs * 100) / 100, unit: "ms" },
+    { name: `bench CPU per delivery: senders and fake GitHub (${where})`, value: Math.round(benchCpuMs * 100) / 100, unit: "ms" },
   ];
 }
 
@@ -214,11 +272,7 @@ export async function benchAck(): Promise<Figure[]> {
     await withDatabase(serverUrl, "two", async (url) => {
       apps = await Promise.all([startReplica(fake, { DATABASE_URL: url }), startReplica(fake, { DATABASE_URL: url })]);
       await throughput(apps, "merged-pr", 20);
-      const started = performance.now();
-      const before = handled(apps);
-      const acks = (await spray(apps, "merged-pr", LEDGER_DELIVERIES)).sort((a, b) => a - b);
-      await eventually(() => handled(apps) - before >= LEDGER_DELIVERIES, `${LEDGER_DELIVERIES} deliveries handled`, 600_000);
-      const two = LEDGER_DELIVERIES / ((performance.now() - started) / 1000);
+      const { perSecond: two, acks } = await timedThroughput(apps, "merged-pr", LEDGER_DELIVERIES);
       figures.push({ name: "deliveries per second end to end, two replicas on PostgreSQL (merged PRs)", value: round1(two), unit: "deliveries/s" });
       // Not the GitHub-is-slow case: here both replicas' workers are busy with the ledger while the acknowledgements are measured.
       figures.push({ name: "webhook acknowledgement p99, two replicas on PostgreSQL, workers busy (20 senders)", value: round1(percentile(acks, 99)), unit: "ms" });
@@ -228,6 +282,7 @@ export async function benchAck(): Promise<Figure[]> {
     return figures;
   } finally {
     await Promise.all(apps.map((a) => a.stop()));
+    sender.close();
     await fake.close();
   }
 }

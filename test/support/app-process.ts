@@ -14,6 +14,8 @@ export interface AppProcess {
   url: string;
   webhookUrl: string;
   port: number;
+  /** The spawned process (the app itself when `command` starts node directly; npm with `npm start`). */
+  pid: number;
   output(): string;
   /** SIGTERM, then SIGKILL after 5 s: a graceful stop. */
   stop(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startApp(env: Record<string, string>, opts: { command?: st
   return {
     url,
     port,
+    pid: child.pid!,
     webhookUrl: `${url}/api/github/webhooks`,
     output: () => out,
     kill: async () => {
