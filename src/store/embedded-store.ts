@@ -31,6 +31,9 @@
  * - Limits: one process per data dir (PGlite is single-user PostgreSQL); run
  *   several replicas on PostgreSQL instead. Queries are serialised inside the
  *   process (one PGlite session, on a worker thread of its own: pglite-thread.ts).
+ *   PGlite never calls fsync (it runs with `fsync = off` and ignores a setting
+ *   to turn it on; checked with strace): a crash or kill of the process loses
+ *   nothing written, a power loss or kernel crash may lose the last seconds.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
