@@ -28,6 +28,15 @@ async function main(): Promise<void> {
     return;
   }
   const { store, queue } = await openStoreAndQueue({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, log: runtime.log.child({ component: "state" }) });
+  // Replicas on one store keep one content budget per installation (80/min, 500/h), and a restart remembers the last hour's.
+  const budgetLog = runtime.log.child({ component: "content-budget" });
+  let budgetWarnedAt = 0;
+  runtime.contentBudget.share(store, (err) => {
+    // At most one line a minute while the store is out: every content request would otherwise log one.
+    if (Date.now() - budgetWarnedAt < 60_000) return;
+    budgetWarnedAt = Date.now();
+    budgetLog.warn({ err }, "the shared content budget could not be read; counting this process's requests alone until the store answers");
+  });
   runtime.metrics.setQueueSource(async () => {
     const stats = await queue.stats();
     return { depth: stats.queued + stats.active, oldestAgeSeconds: stats.oldestQueuedSeconds };

@@ -6,10 +6,14 @@
  * (installation id). Requests over budget wait in FIFO order until a slot in
  * both windows frees up; nothing is dropped.
  *
- * This is **per process**: replicas each keep their own budget, so N replicas
- * may together send up to N times the limit. The throttling plugin's
- * secondary-limit retry (octokit-options.ts) is the backstop when that
- * happens.
+ * Shared across processes once `share` is given the store: each grant is
+ * then also recorded in the store (one short transaction per content
+ * request), so replicas on one PostgreSQL keep one budget between them, and a
+ * restarted process still counts the grants of the hour before. Without it
+ * (the preview CLI, tests), or while the store cannot be reached, the budget
+ * is this process's alone: N processes could then send up to N times the
+ * limit, and the throttling plugin's secondary-limit retry
+ * (octokit-options.ts) is the backstop.
  */
 
 /** One limit: at most `max` grants in any sliding window of `windowMs`. */
@@ -40,6 +44,19 @@ export const realTimer: BudgetTimer = {
     }),
 };
 
+/**
+ * Grants recorded where every process sees them (the store:
+ * `LedgerStore.grantContentRequest`).
+ */
+export interface SharedGrants {
+  /**
+   * Records one grant of `key` when every window has room and resolves 0;
+   * otherwise records nothing and resolves the milliseconds until a slot
+   * frees. Atomic across processes. Rejects when the store cannot be reached.
+   */
+  grantContentRequest(key: string, windows: readonly BudgetWindow[]): Promise<number>;
+}
+
 interface KeyState {
   /** Grant times, oldest first, kept for the longest window only. */
   grants: number[];
@@ -51,6 +68,7 @@ interface KeyState {
 export class ContentBudget {
   private readonly keys = new Map<string, KeyState>();
   private readonly longest: number;
+  private shared: { grants: SharedGrants; onError: (err: unknown) => void } | null = null;
 
   constructor(
     private readonly limits: readonly BudgetWindow[] = GITHUB_CONTENT_LIMITS,
@@ -69,7 +87,8 @@ export class ContentBudget {
     state.waiting++;
     const turn = state.tail.then(async () => {
       for (;;) {
-        const wait = this.waitFor(state, this.timer.now());
+        // This process's own grants first: no store round trip while it alone fills a window.
+        const wait = this.waitFor(state, this.timer.now()) || (await this.sharedWait(key));
         if (wait <= 0) break;
         await this.timer.sleep(wait);
       }
@@ -78,6 +97,27 @@ export class ContentBudget {
     });
     state.tail = turn;
     return turn;
+  }
+
+  /**
+   * From now on, grants are also recorded in `grants` and wait for the other
+   * processes' grants there. When the store fails, the request is granted on
+   * this process's count alone (a store outage must not stop the app from
+   * answering on GitHub) and `onError` hears of it.
+   */
+  share(grants: SharedGrants, onError: (err: unknown) => void = () => undefined): void {
+    this.shared = { grants, onError };
+  }
+
+  /** 0 when the shared budget recorded a grant (or is absent or unreachable), else the milliseconds to wait. */
+  private async sharedWait(key: string): Promise<number> {
+    if (!this.shared) return 0;
+    try {
+      return await this.shared.grants.grantContentRequest(key, this.limits);
+    } catch (err) {
+      this.shared.onError(err);
+      return 0;
+    }
   }
 
   /** Requests for `key` currently waiting for a slot (for metrics and tests). */

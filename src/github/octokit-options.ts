@@ -10,7 +10,8 @@
  *   leaves 403/429 to the throttling plugin so a rate limit is retried once,
  *   after the wait GitHub asked for, not also by the retry plugin;
  * - queues content-creating requests under GitHub's 80/min and 500/h per
- *   installation (`ContentBudget`, per process);
+ *   installation (`ContentBudget`; shared by every replica through the store
+ *   once the server calls `share`);
  * - reports every request (route, status, rate-limit remaining) to an
  *   observer, which the server backs with Prometheus metrics.
  */

@@ -166,6 +166,20 @@ export class SqlLedgerStore implements LedgerStore {
     await this.db.query(SQL.releaseLease, [key, holder]);
   }
 
+  async grantContentRequest(key: string, windows: ReadonlyArray<{ max: number; windowMs: number }>): Promise<number> {
+    if (windows.length === 0) return 0;
+    const longest = Math.max(...windows.map((w) => w.windowMs));
+    const limits = JSON.stringify(windows.map((w) => ({ max: w.max, window_ms: Math.round(w.windowMs) })));
+    return this.db.transaction(async (tx) => {
+      await tx.query(SQL.contentGrantLock, [key]);
+      await tx.query(SQL.contentGrantPrune, [key, String(Math.round(longest))]);
+      const [row] = await tx.query<{ wait_ms: string | number }>(SQL.contentGrantWait, [key, limits]);
+      const wait = Number(row?.wait_ms ?? 0);
+      if (wait <= 0) await tx.query(SQL.contentGrantInsert, [key]);
+      return Math.max(0, wait);
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -80,6 +80,18 @@ CREATE TABLE kv (
 );
 `,
   },
+  {
+    version: 2,
+    name: "content-grants",
+    // One row per content-creating request sent to GitHub, kept for the longest budget window (an hour).
+    sql: `
+CREATE TABLE content_grants (
+  key text NOT NULL,
+  granted_at timestamptz NOT NULL
+);
+CREATE INDEX content_grants_key_at ON content_grants (key, granted_at);
+`,
+  },
 ];
 
 /**
@@ -88,6 +100,9 @@ CREATE TABLE kv (
  * migration once (the second waits, then finds nothing left to do).
  */
 export const MIGRATION_LOCK_KEY = 7_349_112_001;
+
+/** Class (first key) of the advisory locks that serialise content grants per budget key. */
+export const CONTENT_GRANT_LOCK_CLASS = 7_349;
 
 export const SQL_MIGRATION = {
   lock: "SELECT pg_advisory_xact_lock($1::bigint)",
@@ -206,4 +221,30 @@ WHERE (kv.value->>'until')::timestamptz < now() OR kv.value->>'holder' = $2
 RETURNING key`,
   /** $1 key, $2 holder: frees the lease only if this holder has it. */
   releaseLease: "DELETE FROM kv WHERE key = $1 AND value->>'holder' = $2",
+
+  /**
+   * $1 budget key: serialises grants of one key across every process sharing
+   * the database, until the transaction ends (the two-key form, in a class of
+   * its own so it cannot meet the migration lock).
+   */
+  contentGrantLock: `SELECT pg_advisory_xact_lock(${CONTENT_GRANT_LOCK_CLASS}, hashtext($1))`,
+  /** $1 key, $2 longest window in ms: forgets grants no window can see any more. */
+  contentGrantPrune: "DELETE FROM content_grants WHERE key = $1 AND granted_at <= clock_timestamp() - ($2::text || ' milliseconds')::interval",
+  /**
+   * $1 key, $2 the windows as a JSON array of {max, windowMs}. Milliseconds
+   * until every window has room (0: now): a window holding `max` grants frees
+   * a slot when its max-th newest grant leaves it. The database's clock, so
+   * replicas with skewed clocks agree.
+   */
+  contentGrantWait: `
+WITH t AS (SELECT clock_timestamp() AS now)
+SELECT COALESCE(MAX(GREATEST(0, CEIL(EXTRACT(EPOCH FROM (g.nth + (l.window_ms::text || ' milliseconds')::interval - t.now)) * 1000))), 0)::bigint AS wait_ms
+FROM t, jsonb_to_recordset($2::jsonb) AS l(max integer, window_ms bigint),
+LATERAL (
+  SELECT granted_at AS nth FROM content_grants
+  WHERE key = $1 AND granted_at > t.now - (l.window_ms::text || ' milliseconds')::interval
+  ORDER BY granted_at DESC OFFSET GREATEST(l.max, 1) - 1 LIMIT 1
+) g`,
+  /** $1 key. */
+  contentGrantInsert: "INSERT INTO content_grants (key, granted_at) VALUES ($1, clock_timestamp())",
 } as const;

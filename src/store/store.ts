@@ -119,6 +119,15 @@ export interface LedgerStore {
   acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Frees the lease if `holder` holds it; otherwise does nothing. */
   releaseLease(key: string, holder: string): Promise<void>;
+  /**
+   * The content budget shared by every process on this store
+   * (src/github/content-budget.ts): when each window — at most `max` grants
+   * of `key` in any `windowMs` — has room, records one grant now and resolves
+   * 0; otherwise records nothing and resolves the milliseconds until a slot
+   * frees. Atomic across processes (grants of one key are serialised), timed
+   * by the database's clock, and forgets grants older than the longest window.
+   */
+  grantContentRequest(key: string, windows: ReadonlyArray<{ max: number; windowMs: number }>): Promise<number>;
 
   /** Releases the connection (pool or PGlite instance); the store is unusable afterwards. Idempotent. */
   close(): Promise<void>;

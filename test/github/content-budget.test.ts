@@ -1,4 +1,4 @@
-import { ContentBudget, GITHUB_CONTENT_LIMITS, isContentRequest, type BudgetTimer } from "../../src/github/content-budget.js";
+import { ContentBudget, GITHUB_CONTENT_LIMITS, isContentRequest, type BudgetTimer, type BudgetWindow, type SharedGrants } from "../../src/github/content-budget.js";
 
 /** A manual clock: sleepers wake only when the test advances time. */
 function manualTimer(start = 1_000_000): BudgetTimer & { advance(ms: number): Promise<void>; sleepers(): number } {
@@ -87,6 +87,86 @@ describe("ContentBudget", () => {
     await timer.advance(5000);
     await Promise.all(all);
     expect(order).toEqual([1, 2, 3]);
+  });
+});
+
+/** Another process's grants, as the store would hold them: a shared list of grant times on the same clock. */
+function sharedGrants(timer: BudgetTimer): SharedGrants & { grants: Map<string, number[]>; calls: number } {
+  const grants = new Map<string, number[]>();
+  const shared = {
+    grants,
+    calls: 0,
+    async grantContentRequest(key: string, windows: readonly BudgetWindow[]): Promise<number> {
+      shared.calls++;
+      const now = timer.now();
+      const times = grants.get(key) ?? [];
+      let wait = 0;
+      for (const { max, windowMs } of windows) {
+        const inWindow = times.filter((t) => t > now - windowMs);
+        if (inWindow.length >= max) wait = Math.max(wait, inWindow[inWindow.length - max]! + windowMs - now);
+      }
+      if (wait === 0) grants.set(key, [...times, now]);
+      return wait;
+    },
+  };
+  return shared;
+}
+
+describe("ContentBudget shared through the store", () => {
+  const limits: BudgetWindow[] = [{ max: 3, windowMs: 60_000 }];
+
+  it("counts other processes' grants: two budgets on one store grant the limit between them, not each", async () => {
+    const timer = manualTimer();
+    const store = sharedGrants(timer);
+    const a = new ContentBudget(limits, timer);
+    const b = new ContentBudget(limits, timer);
+    a.share(store);
+    b.share(store);
+    await Promise.all([a.acquire("7"), a.acquire("7")]);
+    await b.acquire("7");
+    expect(store.grants.get("7")).toHaveLength(3);
+    // Neither process has filled the window on its own, yet the fourth request waits for the store's minute.
+    const [fourth] = await settled([b.acquire("7")]);
+    expect(fourth).toBe(false);
+    await timer.advance(60_000);
+    expect(store.grants.get("7")).toHaveLength(4);
+  });
+
+  it("remembers the grants of a process that restarted", async () => {
+    const timer = manualTimer();
+    const store = sharedGrants(timer);
+    const before = new ContentBudget(limits, timer);
+    before.share(store);
+    await Promise.all([before.acquire("7"), before.acquire("7"), before.acquire("7")]);
+    const after = new ContentBudget(limits, timer);
+    after.share(store);
+    const [next] = await settled([after.acquire("7")]);
+    expect(next).toBe(false);
+  });
+
+  it("asks the store nothing while this process alone has filled the window", async () => {
+    const timer = manualTimer();
+    const store = sharedGrants(timer);
+    const budget = new ContentBudget(limits, timer);
+    budget.share(store);
+    await Promise.all([budget.acquire("7"), budget.acquire("7"), budget.acquire("7")]);
+    const calls = store.calls;
+    void budget.acquire("7");
+    await timer.advance(30_000);
+    expect(store.calls).toBe(calls);
+  });
+
+  it("grants on this process's count alone while the store fails, and says so", async () => {
+    const timer = manualTimer();
+    const errors: unknown[] = [];
+    const budget = new ContentBudget(limits, timer);
+    budget.share({ grantContentRequest: () => Promise.reject(new Error("connection refused")) }, (err) => errors.push(err));
+    await Promise.all([budget.acquire("7"), budget.acquire("7"), budget.acquire("7")]);
+    expect(errors).toHaveLength(3);
+    expect(String(errors[0])).toContain("connection refused");
+    // The local count still holds the limit.
+    const [fourth] = await settled([budget.acquire("7")]);
+    expect(fourth).toBe(false);
   });
 });
 

@@ -265,6 +265,39 @@ export function storeContract(subject: StoreSubject): void {
     });
   });
 
+  describe("content grants (the shared content budget)", () => {
+    const threePerSecond = [{ max: 3, windowMs: 1000 }];
+
+    it("grants up to the window's limit, then says how long until a slot frees, and grants again after that", async () => {
+      const first = Date.now();
+      expect(await store.grantContentRequest("grant:a", threePerSecond)).toBe(0);
+      expect(await store.grantContentRequest("grant:a", threePerSecond)).toBe(0);
+      expect(await store.grantContentRequest("grant:a", threePerSecond)).toBe(0);
+      const wait = await store.grantContentRequest("grant:a", threePerSecond);
+      expect(wait).toBeGreaterThan(0);
+      // The slot frees when the oldest of the three leaves the window: about a second after the first grant.
+      expect(wait).toBeLessThanOrEqual(1000 - (Date.now() - first) + 50);
+      // Refusing recorded nothing: asking again still waits.
+      expect(await store.grantContentRequest("grant:a", threePerSecond)).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, wait + 20));
+      expect(await store.grantContentRequest("grant:a", threePerSecond)).toBe(0);
+    });
+
+    it("keeps keys apart and holds every window at once", async () => {
+      const windows = [{ max: 5, windowMs: 1000 }, { max: 2, windowMs: 60_000 }];
+      expect(await store.grantContentRequest("grant:b", windows)).toBe(0);
+      expect(await store.grantContentRequest("grant:b", windows)).toBe(0);
+      // The minute's window is full although the second's is not: the wait is the minute's.
+      expect(await store.grantContentRequest("grant:b", windows)).toBeGreaterThan(55_000);
+      expect(await store.grantContentRequest("grant:c", windows)).toBe(0);
+    });
+
+    it("grants exactly the limit to 12 concurrent requests of one key", async () => {
+      const waits = await Promise.all(Array.from({ length: 12 }, () => store.grantContentRequest("grant:d", [{ max: 4, windowMs: 60_000 }])));
+      expect(waits.filter((w) => w === 0)).toHaveLength(4);
+    });
+  });
+
   describe("persistence", () => {
     it("keeps everything when the store is closed and opened again", async () => {
       const db = await subject.persistent();
@@ -301,6 +334,9 @@ export function storeContract(subject: StoreSubject): void {
           try {
             const claims = await Promise.all(stores.map((s) => s.claimDelivery("replica-race")));
             expect(claims.filter(Boolean)).toHaveLength(1);
+            // One content budget between them: 5 stores asking 4 times each, 6 granted in all.
+            const waits = await Promise.all(stores.flatMap((s) => Array.from({ length: 4 }, () => s.grantContentRequest("grant:replicas", [{ max: 6, windowMs: 60_000 }]))));
+            expect(waits.filter((w) => w === 0)).toHaveLength(6);
           } finally {
             await Promise.all(stores.map((s) => s.close()));
           }
