@@ -231,7 +231,7 @@ RETURNING key`,
   /** $1 key, $2 longest window in ms: forgets grants no window can see any more. */
   contentGrantPrune: "DELETE FROM content_grants WHERE key = $1 AND granted_at <= clock_timestamp() - ($2::text || ' milliseconds')::interval",
   /**
-   * $1 key, $2 the windows as a JSON array of {max, windowMs}. Milliseconds
+   * $1 key, $2 the windows as a JSON array of {max, window_ms}. Milliseconds
    * until every window has room (0: now): a window holding `max` grants frees
    * a slot when its max-th newest grant leaves it. The database's clock, so
    * replicas with skewed clocks agree.
