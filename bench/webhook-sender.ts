@@ -11,7 +11,7 @@
  *   — CPU that the app under test would otherwise have had.
  */
 import http from "node:http";
-import { signPayload } from "../test/support/webhooks.js";
+import { signPayload, webhookHeaders } from "../test/support/webhooks.js";
 
 /** A delivery ready to send: the exact body and its signature. */
 export interface PreparedDelivery {
@@ -44,14 +44,7 @@ export class WebhookSender {
           port: url.port,
           path: url.pathname,
           method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(d.body),
-            "user-agent": "GitHub-Hookshot/bench",
-            "x-github-event": d.event,
-            "x-github-delivery": d.deliveryId,
-            "x-hub-signature-256": d.signature,
-          },
+          headers: { ...webhookHeaders(d.event, d.deliveryId, d.signature), "content-length": Buffer.byteLength(d.body) },
         },
         (res) => {
           let text = "";

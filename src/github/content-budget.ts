@@ -57,6 +57,23 @@ export interface SharedGrants {
   grantContentRequest(key: string, windows: readonly BudgetWindow[]): Promise<number>;
 }
 
+/**
+ * Milliseconds from `now` until one more grant fits every window (0: now),
+ * given earlier grant times, oldest first.
+ */
+export function windowWait(grants: readonly number[], limits: readonly BudgetWindow[], now: number): number {
+  let wait = 0;
+  for (const { max, windowMs } of limits) {
+    const inWindow = grants.filter((t) => t > now - windowMs);
+    if (inWindow.length >= max) {
+      // The slot frees when the oldest grant that keeps the window full leaves it.
+      const freesAt = inWindow[inWindow.length - max]! + windowMs;
+      wait = Math.max(wait, freesAt - now);
+    }
+  }
+  return wait;
+}
+
 interface KeyState {
   /** Grant times, oldest first, kept for the longest window only. */
   grants: number[];
@@ -128,16 +145,7 @@ export class ContentBudget {
   /** Milliseconds until a grant is allowed in every window (0: now). Drops grants older than the longest window. */
   private waitFor(state: KeyState, now: number): number {
     while (state.grants.length && state.grants[0]! <= now - this.longest) state.grants.shift();
-    let wait = 0;
-    for (const { max, windowMs } of this.limits) {
-      const inWindow = state.grants.filter((t) => t > now - windowMs);
-      if (inWindow.length >= max) {
-        // The slot frees when the oldest grant that keeps the window full leaves it.
-        const freesAt = inWindow[inWindow.length - max]! + windowMs;
-        wait = Math.max(wait, freesAt - now);
-      }
-    }
-    return wait;
+    return windowWait(state.grants, this.limits, now);
   }
 
   private state(key: string): KeyState {

@@ -1,4 +1,4 @@
-import { ContentBudget, GITHUB_CONTENT_LIMITS, isContentRequest, type BudgetTimer, type BudgetWindow, type SharedGrants } from "../../src/github/content-budget.js";
+import { ContentBudget, GITHUB_CONTENT_LIMITS, isContentRequest, windowWait, type BudgetTimer, type BudgetWindow, type SharedGrants } from "../../src/github/content-budget.js";
 
 /** A manual clock: sleepers wake only when the test advances time. */
 function manualTimer(start = 1_000_000): BudgetTimer & { advance(ms: number): Promise<void>; sleepers(): number } {
@@ -100,11 +100,7 @@ function sharedGrants(timer: BudgetTimer): SharedGrants & { grants: Map<string, 
       shared.calls++;
       const now = timer.now();
       const times = grants.get(key) ?? [];
-      let wait = 0;
-      for (const { max, windowMs } of windows) {
-        const inWindow = times.filter((t) => t > now - windowMs);
-        if (inWindow.length >= max) wait = Math.max(wait, inWindow[inWindow.length - max]! + windowMs - now);
-      }
+      const wait = windowWait(times, windows, now);
       if (wait === 0) grants.set(key, [...times, now]);
       return wait;
     },
@@ -114,14 +110,20 @@ function sharedGrants(timer: BudgetTimer): SharedGrants & { grants: Map<string, 
 
 describe("ContentBudget shared through the store", () => {
   const limits: BudgetWindow[] = [{ max: 3, windowMs: 60_000 }];
+  /** A budget of `limits` that shares `store`'s grants. */
+  const sharing = (store: SharedGrants, timer: BudgetTimer) => {
+    const budget = new ContentBudget(limits, timer);
+    budget.share(store);
+    return budget;
+  };
+  /** Takes the whole window (three grants) at once. */
+  const fill = (budget: ContentBudget) => Promise.all([budget.acquire("7"), budget.acquire("7"), budget.acquire("7")]);
 
   it("counts other processes' grants: two budgets on one store grant the limit between them, not each", async () => {
     const timer = manualTimer();
     const store = sharedGrants(timer);
-    const a = new ContentBudget(limits, timer);
-    const b = new ContentBudget(limits, timer);
-    a.share(store);
-    b.share(store);
+    const a = sharing(store, timer);
+    const b = sharing(store, timer);
     await Promise.all([a.acquire("7"), a.acquire("7")]);
     await b.acquire("7");
     expect(store.grants.get("7")).toHaveLength(3);
@@ -135,11 +137,8 @@ describe("ContentBudget shared through the store", () => {
   it("remembers the grants of a process that restarted", async () => {
     const timer = manualTimer();
     const store = sharedGrants(timer);
-    const before = new ContentBudget(limits, timer);
-    before.share(store);
-    await Promise.all([before.acquire("7"), before.acquire("7"), before.acquire("7")]);
-    const after = new ContentBudget(limits, timer);
-    after.share(store);
+    await fill(sharing(store, timer));
+    const after = sharing(store, timer);
     const [next] = await settled([after.acquire("7")]);
     expect(next).toBe(false);
   });
@@ -147,9 +146,8 @@ describe("ContentBudget shared through the store", () => {
   it("asks the store nothing while this process alone has filled the window", async () => {
     const timer = manualTimer();
     const store = sharedGrants(timer);
-    const budget = new ContentBudget(limits, timer);
-    budget.share(store);
-    await Promise.all([budget.acquire("7"), budget.acquire("7"), budget.acquire("7")]);
+    const budget = sharing(store, timer);
+    await fill(budget);
     const calls = store.calls;
     void budget.acquire("7");
     await timer.advance(30_000);
@@ -161,7 +159,7 @@ describe("ContentBudget shared through the store", () => {
     const errors: unknown[] = [];
     const budget = new ContentBudget(limits, timer);
     budget.share({ grantContentRequest: () => Promise.reject(new Error("connection refused")) }, (err) => errors.push(err));
-    await Promise.all([budget.acquire("7"), budget.acquire("7"), budget.acquire("7")]);
+    await fill(budget);
     expect(errors).toHaveLength(3);
     expect(String(errors[0])).toContain("connection refused");
     // The local count still holds the limit.

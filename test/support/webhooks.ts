@@ -11,6 +11,17 @@ export function signPayload(secret: string, body: string): Promise<string> {
   return sign(secret, body);
 }
 
+/** The headers GitHub sends with a delivery. */
+export function webhookHeaders(event: string, deliveryId: string, signature: string): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    "user-agent": "GitHub-Hookshot/fake",
+    "x-github-event": event,
+    "x-github-delivery": deliveryId,
+    "x-hub-signature-256": signature,
+  };
+}
+
 /** A webhook delivery to send. `payload` is serialised once; that exact text is signed and sent. */
 export interface WebhookDelivery {
   secret: string;
@@ -29,13 +40,7 @@ export async function sendWebhook(appUrl: string, delivery: WebhookDelivery): Pr
   const body = JSON.stringify(delivery.payload);
   const response = await fetch(appUrl, {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "user-agent": "GitHub-Hookshot/fake",
-      "x-github-event": delivery.event,
-      "x-github-delivery": delivery.deliveryId ?? randomUUID(),
-      "x-hub-signature-256": await signPayload(delivery.secret, body),
-    },
+    headers: webhookHeaders(delivery.event, delivery.deliveryId ?? randomUUID(), await signPayload(delivery.secret, body)),
     body,
   });
   return { status: response.status, body: await response.text() };
