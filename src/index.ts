@@ -24,6 +24,7 @@ export function createApp(base: Services, options: AppOptions = {}): Application
   return async (app, { addHandler }) => {
     const services: Services = { ...base, appLogin: base.appLogin ?? appLoginOf(app) };
     const queue = services.queue;
+    services.metrics.knownEvents(ROUTES.flatMap((r) => r.events));
     for (const route of ROUTES) {
       // With a queue the request only records the work; without one (handler tests) the handler runs in the request.
       app.on(route.events, queue ? enqueueDelivery(services, queue, route.name) : guarded(services, route.name, route.run));

@@ -108,13 +108,30 @@ export function appOctokit(policy: OctokitPolicy = {}): AppOctokitClass {
   };
 
   const base = policy.retryBaseMs ?? 1000;
-  return ProbotOctokit.plugin(plugin).defaults({
-    throttle: {
-      enabled: policy.throttle ?? true,
-      retryAfterBaseValue: base,
-      onRateLimit: onLimit("primary"),
-      onSecondaryRateLimit: onLimit("secondary"),
-    },
+  const ours = {
+    throttle: { retryAfterBaseValue: base, onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") },
     retry: { enabled: true, retries: policy.serverErrorRetries ?? 3, retryAfterBaseValue: base, doNotRetry: DO_NOT_RETRY },
-  }) as AppOctokitClass;
+  };
+  // A function, not an object: Probot builds every installation's octokit with
+  // its own `throttle` object (handlers that never retry a secondary limit),
+  // and octokit's object defaults merge shallowly, so that object would replace
+  // ours wholesale. Here the instance's throttle options are kept (Probot's `id`
+  // per installation, a Bottleneck connection) and our handlers always win.
+  return ProbotOctokit.plugin(plugin).defaults((instance: OctokitOptions) => mergeOptions(instance, ours, policy.throttle ?? true)) as AppOctokitClass;
+}
+
+type OctokitOptions = Record<string, unknown> & { throttle?: Record<string, unknown>; retry?: Record<string, unknown> };
+
+/**
+ * The options an octokit of the app's class is built with: the caller's
+ * (Probot's, or a test's) with our rate-limit handlers and retry policy on
+ * top. Throttling stays off when the caller or the policy turns it off.
+ */
+function mergeOptions(instance: OctokitOptions, ours: { throttle: Record<string, unknown>; retry: Record<string, unknown> }, throttleEnabled: boolean): OctokitOptions {
+  const enabled = throttleEnabled && instance.throttle?.enabled !== false;
+  return {
+    ...instance,
+    throttle: { ...instance.throttle, ...ours.throttle, enabled },
+    retry: { ...instance.retry, ...ours.retry },
+  };
 }

@@ -11,6 +11,7 @@ import type { OctokitObserver } from "../github/octokit-options.js";
 
 /** What happened to one handler run of a delivery. */
 export type DeliveryOutcome = "handled" | "duplicate" | "refused" | "failed";
+const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = ["handled", "duplicate", "refused", "failed"];
 
 /** What the work queue reports; read on every scrape. */
 export interface QueueProbe {
@@ -85,8 +86,23 @@ export class Metrics {
         this.set(probe().oldestAgeSeconds);
       },
     });
+    // Every known label set starts at 0, so that a fresh replica already has the
+    // series a dashboard's rate() or an alert reads (Prometheus' instrumentation
+    // practice: no missing series for labels known in advance).
+    for (const kind of ["primary", "secondary"] as const) for (const retried of ["true", "false"]) this.rateLimited.inc({ kind, retried }, 0);
+    for (const outcome of ["ok", "failed"]) this.sweepDuration.zero({ outcome });
     // Process metrics (CPU, memory, event loop lag) with the usual names.
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Starts `stewards_webhook_deliveries_total` at 0 for every outcome of each
+   * event the app subscribes to (`pull_request.closed` counts as `pull_request`,
+   * the label the deliveries carry). Called once with the routes' events.
+   */
+  knownEvents(events: readonly string[]): void {
+    const names = new Set(events.map((e) => e.split(".")[0] ?? e));
+    for (const event of names) for (const outcome of DELIVERY_OUTCOMES) this.deliveries.inc({ event, outcome }, 0);
   }
 
   /**

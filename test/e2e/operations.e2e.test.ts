@@ -87,6 +87,19 @@ afterAll(async () => {
 });
 
 describe("the running server's operations surface", () => {
+  it("has every known series at 0 before the first delivery, so rate() and alerts see them on a fresh replica", async () => {
+    const text = await metrics();
+    for (const event of ["pull_request", "pull_request_review", "push", "issue_comment", "issues", "installation", "installation_repositories"]) {
+      for (const outcome of ["handled", "duplicate", "refused", "failed"]) {
+        expect([event, outcome, sample(text, "stewards_webhook_deliveries_total", { event, outcome })]).toEqual([event, outcome, 0]);
+      }
+    }
+    for (const kind of ["primary", "secondary"]) {
+      for (const retried of ["true", "false"]) expect(sample(text, "stewards_github_rate_limited_total", { kind, retried })).toBe(0);
+    }
+    expect(sample(text, "stewards_sweep_duration_seconds_count", { outcome: "failed" })).toBe(0);
+  });
+
   it("counts a handled delivery, its API requests and the rate limit left on /metrics", async () => {
     const res = await sendWebhook(app.webhookUrl, { secret: SECRET, event: "issue_comment", deliveryId: "ops-1", payload: comment("/stewards help", 1) });
     expect(res.status).toBe(200);
