@@ -28,6 +28,15 @@ export const GITHUB_CONTENT_LIMITS: readonly BudgetWindow[] = [
   { max: 500, windowMs: 3_600_000 },
 ];
 
+/**
+ * Every pacing rule GitHub states for writes (REST best practices: "wait at
+ * least one second between each" POST, PATCH, PUT or DELETE request), on top
+ * of the content limits: the default of a ContentBudget, and the only pacing
+ * the app applies (octokit-options.ts turns the throttling plugin's own write
+ * and notification limiters off; reads and GraphQL queries are not paced).
+ */
+export const GITHUB_WRITE_LIMITS: readonly BudgetWindow[] = [{ max: 1, windowMs: 1000 }, ...GITHUB_CONTENT_LIMITS];
+
 /** Time, injectable so tests run the windows without waiting. */
 export interface BudgetTimer {
   /** Milliseconds since the epoch; never goes backwards. */
@@ -88,7 +97,7 @@ export class ContentBudget {
   private shared: { grants: SharedGrants; onError: (err: unknown) => void } | null = null;
 
   constructor(
-    private readonly limits: readonly BudgetWindow[] = GITHUB_CONTENT_LIMITS,
+    private readonly limits: readonly BudgetWindow[] = GITHUB_WRITE_LIMITS,
     private readonly timer: BudgetTimer = realTimer,
   ) {
     this.longest = Math.max(...limits.map((l) => l.windowMs));

@@ -9,9 +9,11 @@
  * - backs off on 5xx with the retry plugin (quadratic: 1 s, 4 s, 9 s), and
  *   leaves 403/429 to the throttling plugin so a rate limit is retried once,
  *   after the wait GitHub asked for, not also by the retry plugin;
- * - queues content-creating requests under GitHub's 80/min and 500/h per
- *   installation (`ContentBudget`; shared by every replica through the store
- *   once the server calls `share`);
+ * - paces writes as GitHub asks and no more: mutative requests 1 s apart,
+ *   content-creating ones under 80/min and 500/h, per installation
+ *   (`ContentBudget`; shared by every replica through the store once the
+ *   server calls `share`); reads and GraphQL queries go unpaced (the
+ *   throttling plugin's own write and notification limiters are off);
  * - reports every request (route, status, rate-limit remaining) to an
  *   observer, which the server backs with Prometheus metrics.
  */
@@ -47,6 +49,9 @@ export interface OctokitPolicy {
   /** False turns throttling off (only for tests that count requests exactly). Default true. */
   throttle?: boolean;
 }
+
+/** A stand-in for one of the throttling plugin's Bottleneck groups that runs every job at once. */
+const UNPACED = { key: () => ({ schedule: <T>(_options: unknown, job: () => Promise<T>): Promise<T> => job() }) };
 
 /** Statuses the retry plugin must not retry; 429 is added to its defaults because throttling owns it. */
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
@@ -109,7 +114,17 @@ export function appOctokit(policy: OctokitPolicy = {}): AppOctokitClass {
 
   const base = policy.retryBaseMs ?? 1000;
   const ours = {
-    throttle: { retryAfterBaseValue: base, onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") },
+    throttle: {
+      retryAfterBaseValue: base,
+      onRateLimit: onLimit("primary"),
+      onSecondaryRateLimit: onLimit("secondary"),
+      // The plugin's own pacing is not GitHub's: it sends GraphQL *queries*
+      // through its write limiter (1 s apart) and every issue or comment 3 s
+      // apart. Writes are paced by the budget above (1 s apart, 80/min,
+      // 500/h per installation, shared by replicas); reads are not paced.
+      write: UNPACED,
+      notifications: UNPACED,
+    },
     retry: { enabled: true, retries: policy.serverErrorRetries ?? 3, retryAfterBaseValue: base, doNotRetry: DO_NOT_RETRY },
   };
   // A function, not an object: Probot builds every installation's octokit with

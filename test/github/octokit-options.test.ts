@@ -173,4 +173,21 @@ describe("the app's octokit", () => {
     expect(apiRequests().map((r) => r.status)).toEqual([403, 201, 403, 200]);
     expect(warnings.some((w) => /quota|Rate limit hit/.test(w))).toBe(false);
   }, 20_000);
+
+  it("paces writes 1 s apart and nothing else: GraphQL queries are not held, comments not 3 s apart", async () => {
+    fake.addIssue("acme", "widgets", { title: "Help", number: 1, author: "ana" });
+    const octokit = await client({});
+    let started = Date.now();
+    for (let i = 0; i < 4; i++) await octokit.graphql(`query { repository(owner: "acme", name: "widgets") { name } }`);
+    // Through the throttling plugin's write limiter these would take at least 3 s.
+    expect(Date.now() - started).toBeLessThan(2500);
+    started = Date.now();
+    await Promise.all([1, 2, 3].map((n) => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: "acme", repo: "widgets", issue_number: 1, body: `c${n}` })));
+    const took = Date.now() - started;
+    // Three writes, one second apart (GitHub's rule); the plugin's notification limiter would space them 3 s apart.
+    expect(took).toBeGreaterThanOrEqual(1900);
+    expect(took).toBeLessThan(5500);
+    expect(fake.comments("acme", "widgets", 1).map((c) => c.body).sort()).toEqual(["c1", "c2", "c3"]);
+    fake.assertNoViolations();
+  }, 20_000);
 });
