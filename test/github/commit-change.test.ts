@@ -4,21 +4,20 @@
  * and re-plan when someone pushed meanwhile, and ids allocated from the file
  * staying gapless under concurrent writers.
  */
-import { ProbotOctokit } from "probot";
 import { readBranchFiles, readFilesAtRefs, BranchNotFoundError } from "../../src/github/branch-files.js";
 import { executeActions } from "../../src/github/execute-actions.js";
 import type { Action, RepoRef } from "../../src/plan/actions.js";
 import { commitChange, type ChangePlan, type CommitChangePort } from "../../src/usecases/commit-change.js";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
 import { silent } from "../support/silent-logger.js";
+import { probotInstallationClient, unpacedPolicy, type InstallationClient } from "../support/probot-client.js";
 
-const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
 const repo: RepoRef = { owner: "acme", repo: "widgets" };
 const LOG = "GOVERNANCE-LOG.md";
 const ROSTER = ".github/roster.yml";
 
 let fake: FakeGitHub;
-let octokit: InstanceType<typeof Octokit>;
+let octokit: InstallationClient;
 
 function port(opts: { dryRun?: boolean } = {}): CommitChangePort {
   const request = (route: string, params: Record<string, unknown>) => octokit.request(route, params) as Promise<{ data: unknown; status: number }>;
@@ -46,7 +45,7 @@ beforeEach(async () => {
   fake = await startFakeGitHub();
   fake.addRepo({ owner: "acme", name: "widgets", installationId: 7 });
   fake.putFile("acme", "widgets", ROSTER, "members:\n");
-  octokit = new Octokit({ auth: { token: fake.issueToken(7) }, baseUrl: fake.apiUrl });
+  octokit = await probotInstallationClient(fake, 7, { policy: unpacedPolicy() });
 });
 
 afterEach(async () => {

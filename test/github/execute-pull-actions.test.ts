@@ -4,13 +4,12 @@
  * description): creating the branch, opening, closing, deleting, bringing a
  * branch up to date with a merge commit — and the retries each survives.
  */
-import { ProbotOctokit } from "probot";
 import { executeActions } from "../../src/github/execute-actions.js";
 import { describeAction, type Action } from "../../src/plan/actions.js";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
 import { silent } from "../support/silent-logger.js";
+import { probotInstallationClient, unpacedPolicy } from "../support/probot-client.js";
 
-const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
 const repo = { owner: "acme", repo: "widgets" };
 const BRANCH = "stewards/promote/ana/member";
 
@@ -21,7 +20,7 @@ beforeEach(async () => {
   fake = await startFakeGitHub();
   fake.addRepo({ owner: "acme", name: "widgets", installationId: 7 });
   fake.putFile("acme", "widgets", ".github/roster.yml", "members: []\n");
-  const octokit = new Octokit({ auth: { token: fake.issueToken(7) }, baseUrl: fake.apiUrl });
+  const octokit = await probotInstallationClient(fake, 7, { policy: unpacedPolicy() });
   client = { request: (route, params) => octokit.request(route, params) as Promise<{ data: unknown; status: number }> };
 });
 afterEach(async () => {
