@@ -29,6 +29,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   "backfill-cost": async () => (await import("./backfill-cost.js")).benchBackfillCost(),
   ack: async () => (await import("./ack.js")).benchAck(),
   "promotion-cost": async () => (await import("./promotion-cost.js")).benchPromotionCost(),
+  "decision-latency": async () => (await import("./decision-latency.js")).benchDecisionLatency(),
 };
 
 /** Marks the child's one line of results on stdout, so stray output from libraries cannot be mistaken for it. */
