@@ -111,7 +111,7 @@ export function githubFor(octokit: Octokit, services: Pick<Services, "settings" 
       },
     },
     execute: (actions, log, opts) =>
-      executeActions({ request }, actions, {
+      executeActions({ request, graphql }, actions, {
         dryRun: services.settings.dryRun || opts?.dryRun === true,
         log,
         lookBeforeCreate: services.rerun === true,

@@ -269,8 +269,8 @@ describe("commands on proposals", () => {
     fake.addReaction(OWNER, REPO, { issue: number }, { user: "alice", content: "+1" });
     fake.addReaction(OWNER, REPO, { issue: number }, { user: "bob", content: "+1" });
     const commits = fake.state.requireRepo(OWNER, REPO).commits.size;
-    // GitHub refuses the tree once: the promotion is not applied, and nothing else was written.
-    fake.setFailure({ method: "POST", path: /\/git\/trees$/ }, { status: 404, body: { message: "Not Found" } });
+    // GitHub refuses the commit once: the promotion is not applied, and nothing else was written.
+    fake.setFailure({ graphqlField: "createCommitOnBranch" }, { status: 404, body: { message: "Not Found" } });
     const failures = () => app.output().split("\n").filter((l) => l.includes('"msg":"commands failed')).length;
     const failedBefore = failures();
     await send("issue_comment", comment("ready?", number, "erin"));
@@ -278,8 +278,11 @@ describe("commands on proposals", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(fake.issues(OWNER, REPO).find((i) => i.number === number)!.state).toBe("open");
     expect(fake.file(OWNER, REPO, ".github/roster.yml")).not.toMatch(/login: dee/);
-    // The next event: the branch "moves" under the app twice (ref update refused as not a fast forward), then it lands.
-    fake.setFailure({ method: "PATCH", path: /\/git\/refs\// }, { status: 422, times: 2, body: { message: "Update is not a fast forward" } });
+    // The next event: the branch "moves" under the app twice (the commit refused as stale), then it lands.
+    fake.setFailure(
+      { graphqlField: "createCommitOnBranch" },
+      { status: 200, times: 2, body: { data: { createCommitOnBranch: null }, errors: [{ type: "STALE_DATA", path: ["createCommitOnBranch"], message: 'Expected branch to point to "0" but it did not. Pull and try again.' }] } },
+    );
     await send("issue_comment", comment("ping", number, "erin"));
     await eventually(() => fake.issues(OWNER, REPO).find((i) => i.number === number)!.state === "closed", "the nomination to be applied");
     const log = fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")!;

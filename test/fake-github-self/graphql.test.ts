@@ -126,6 +126,51 @@ describe("fake GitHub GraphQL", () => {
   });
 });
 
+const COMMIT = /* GraphQL */ `
+  mutation Commit($input: CreateCommitOnBranchInput!) {
+    createCommitOnBranch(input: $input) { commit { oid url } }
+  }
+`;
+
+describe("fake GitHub GraphQL: createCommitOnBranch", () => {
+  const b64 = (text: string) => Buffer.from(text).toString("base64");
+  const head = () => fake.state.requireRepo("acme", "widgets").refs.get("heads/main")!;
+
+  it("commits additions and deletions as the app's bot when the branch is where the caller expects", async () => {
+    fake.putFile("acme", "widgets", "old.txt", "bye\n");
+    const before = head();
+    const result = await octokit.graphql<{ createCommitOnBranch: { commit: { oid: string; url: string } } }>(COMMIT, {
+      input: {
+        branch: { repositoryNameWithOwner: "acme/widgets", branchName: "main" },
+        expectedHeadOid: before,
+        message: { headline: "D-0001: promote ana", body: "why" },
+        fileChanges: { additions: [{ path: "a/b.yml", contents: b64("x: 1\n") }], deletions: [{ path: "old.txt" }] },
+      },
+    });
+    const sha = result.createCommitOnBranch.commit.oid;
+    expect(head()).toBe(sha);
+    expect(fake.file("acme", "widgets", "a/b.yml")).toBe("x: 1\n");
+    expect(fake.file("acme", "widgets", "old.txt")).toBeUndefined();
+    const commit = fake.state.requireRepo("acme", "widgets").commits.get(sha)!;
+    expect(commit).toMatchObject({ parents: [before], message: "D-0001: promote ana\n\nwhy" });
+    expect(result.createCommitOnBranch.commit.url).toBe(`${fake.url}/acme/widgets/commit/${sha}`);
+    fake.assertNoViolations();
+  });
+
+  it("writes nothing and answers STALE_DATA when the branch moved", async () => {
+    const stale = head();
+    fake.putFile("acme", "widgets", "someone-else.txt", "pushed\n");
+    const moved = head();
+    await expect(
+      octokit.graphql(COMMIT, { input: { branch: { repositoryNameWithOwner: "acme/widgets", branchName: "main" }, expectedHeadOid: stale, message: { headline: "late" }, fileChanges: { additions: [{ path: "x", contents: b64("x") }] } } }),
+    ).rejects.toMatchObject({ errors: [{ type: "STALE_DATA", message: `Expected branch to point to "${stale}" but it did not. Pull and try again.` }] });
+    expect(head()).toBe(moved);
+    expect(fake.file("acme", "widgets", "x")).toBeUndefined();
+    // A race GitHub reports, not a mistake of the caller's.
+    fake.assertNoViolations();
+  });
+});
+
 describe("GraphQL rate-limit cost (GitHub's documented formula)", () => {
   const { schema } = loadGithubGraphqlSchema();
   it.each([

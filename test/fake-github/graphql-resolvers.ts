@@ -172,6 +172,8 @@ function commitNode(ctx: GraphqlResolverContext, repo: FakeRepo, sha: string): N
     id: Buffer.from(`C_${sha}`).toString("base64"),
     oid: sha,
     message: commit.message,
+    url: `${ctx.urls.html}/${repo.owner.login}/${repo.name}/commit/${sha}`,
+    abbreviatedOid: sha.slice(0, 7),
     tree: { __typename: "Tree", id: Buffer.from(`T_${commit.treeSha}`).toString("base64"), oid: commit.treeSha },
     file: ({ path }: { path: string }) => {
       const clean = path.replace(/^\/+|\/+$/g, "");
@@ -259,5 +261,47 @@ export function graphqlRootValue(ctx: GraphqlResolverContext): Node {
     },
     rateLimit: () => ({ __typename: "RateLimit", ...ctx.rateLimit }),
     viewer: () => actorNode(ctx, { ...ctx.viewer, type: "User" }),
+  };
+}
+
+interface CreateCommitOnBranchInput {
+  branch: { repositoryNameWithOwner?: string | null; branchName?: string | null; id?: string | null };
+  expectedHeadOid: string;
+  message: { headline: string; body?: string | null };
+  fileChanges?: { additions?: Array<{ path: string; contents: string }> | null; deletions?: Array<{ path: string }> | null } | null;
+  clientMutationId?: string | null;
+}
+
+/**
+ * Root value for mutations: `createCommitOnBranch`, GitHub's one-request
+ * commit. It is a compare-and-swap: the branch must still point at
+ * `expectedHeadOid`, else nothing is written and the answer is GitHub's
+ * STALE_DATA error. The commit is authored by the caller (the app's bot).
+ */
+export function graphqlMutationRoot(ctx: GraphqlResolverContext): Node {
+  return {
+    createCommitOnBranch: ({ input }: { input: CreateCommitOnBranchInput }) => {
+      const { repositoryNameWithOwner, branchName, id } = input.branch;
+      if (id || !repositoryNameWithOwner || !branchName) throw new GraphQLError("fake GitHub does not model CommittableBranch.id; give repositoryNameWithOwner and branchName");
+      const [owner = "", name = ""] = repositoryNameWithOwner.split("/");
+      const repo = ctx.state.repo(owner, name);
+      if (!repo) throw githubGraphqlError("NOT_FOUND", `Could not resolve to a Repository with the name '${repositoryNameWithOwner}'.`);
+      const ref = `heads/${branchName.replace(/^refs\/heads\//, "")}`;
+      const head = repo.refs.get(ref);
+      if (!head) throw githubGraphqlError("NOT_FOUND", `A ref named "refs/${ref}" does not exist.`);
+      if (head !== input.expectedHeadOid) throw githubGraphqlError("STALE_DATA", `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`);
+      const changes = new Map<string, Buffer | null>();
+      for (const d of input.fileChanges?.deletions ?? []) changes.set(d.path, null);
+      for (const a of input.fileChanges?.additions ?? []) changes.set(a.path, Buffer.from(a.contents, "base64"));
+      const message = input.message.body ? `${input.message.headline}\n\n${input.message.body}` : input.message.headline;
+      const commit = ctx.state.commitFiles(repo, ref.slice("heads/".length), changes, message);
+      const [prefix, ...rest] = ref.split("/");
+      return {
+        __typename: "CreateCommitOnBranchPayload",
+        clientMutationId: input.clientMutationId ?? null,
+        commit: commitNode(ctx, repo, commit.sha),
+        ref: { __typename: "Ref", id: `ref-${repo.id}-${ref}`, name: rest.join("/"), prefix: `refs/${prefix}/`, target: commitNode(ctx, repo, commit.sha) },
+      };
+    },
   };
 }

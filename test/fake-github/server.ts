@@ -14,7 +14,7 @@ import { accessHelpers } from "./access-state.js";
 import type { FakeAccessHelpers } from "./access-state.js";
 import { graphqlCost } from "./graphql-cost.js";
 import type { GraphqlResolverContext } from "./graphql-resolvers.js";
-import { graphqlRootValue } from "./graphql-resolvers.js";
+import { graphqlMutationRoot, graphqlRootValue } from "./graphql-resolvers.js";
 import { loadGithubGraphqlSchema } from "./graphql-schema.js";
 import { loadOpenApiValidator } from "./openapi-validator.js";
 import type { OpenApiSpecName, OpenApiValidator } from "./openapi-validator.js";
@@ -92,7 +92,7 @@ export interface FakeViolation {
 
 /** Selects requests for fault injection. String paths match the path (without /api/v3) or the route template. */
 export type FailureMatcher =
-  | { method?: string; path?: string | RegExp; operationId?: string; graphql?: boolean }
+  | { method?: string; path?: string | RegExp; operationId?: string; graphql?: boolean; graphqlField?: string }
   | ((req: { method: string; path: string; route: string; operationId?: string }) => boolean);
 
 /** What to answer instead, and how many times (default 1; Infinity for always). */
@@ -211,7 +211,7 @@ export interface FakeGitHub extends FakeAccessHelpers {
   addPullReview(owner: string, repo: string, number: number, review: { author: string; state: FakeReview["state"]; body?: string }): FakeReview;
 }
 
-const GITHUB_ERROR_TYPES = new Set(["NOT_FOUND", "MISSING_PAGINATION_BOUNDARIES", "EXCESSIVE_PAGINATION", "INVALID_CURSOR_ARGUMENTS", "RATE_LIMITED", "FORBIDDEN"]);
+const GITHUB_ERROR_TYPES = new Set(["STALE_DATA", "NOT_FOUND", "MISSING_PAGINATION_BOUNDARIES", "EXCESSIVE_PAGINATION", "INVALID_CURSOR_ARGUMENTS", "RATE_LIMITED", "FORBIDDEN"]);
 
 interface Budget {
   remaining: number;
@@ -652,6 +652,7 @@ class FakeGitHubServer implements FakeGitHub {
       const m = f.matcher;
       if (typeof m === "function") return m(view);
       if (m.graphql !== undefined && m.graphql !== isGraphql) return false;
+      if (m.graphqlField !== undefined && !(isGraphql && mentionsField(record.body, m.graphqlField))) return false;
       if (m.method && m.method.toUpperCase() !== record.method) return false;
       if (m.operationId && m.operationId !== record.operationId) return false;
       if (m.path instanceof RegExp) return m.path.test(apiPath);
@@ -693,8 +694,10 @@ class FakeGitHubServer implements FakeGitHub {
     }
     const invalid = validate(schema, document);
     if (invalid.length) return fail("graphql-invalid", invalid.map((e) => e.message), { errors: invalid.map(formatError) });
-    if (document.definitions.some((d) => d.kind === "OperationDefinition" && d.operation !== "query")) {
-      return fail("not-implemented", ["fake GitHub answers queries only"], { errors: [{ message: "fake GitHub answers queries only" }] });
+    const operations = document.definitions.filter((d) => d.kind === "OperationDefinition" && (!operationName || d.name?.value === operationName));
+    const isMutation = operations.some((d) => d.kind === "OperationDefinition" && d.operation === "mutation");
+    if (operations.some((d) => d.kind === "OperationDefinition" && d.operation === "subscription")) {
+      return fail("not-implemented", ["fake GitHub answers queries and mutations only"], { errors: [{ message: "fake GitHub answers queries and mutations only" }] });
     }
 
     const { cost, requests: connectionRequests } = graphqlCost(schema, document, operationName, variables);
@@ -727,13 +730,19 @@ class FakeGitHubServer implements FakeGitHub {
       }
       return value;
     };
-    const result = execute({ schema, document, rootValue: graphqlRootValue(context), contextValue: context, variableValues: variables, operationName, fieldResolver }) as ExecutionResult;
+    const result = execute({ schema, document, rootValue: isMutation ? graphqlMutationRoot(context) : graphqlRootValue(context), contextValue: context, variableValues: variables, operationName, fieldResolver }) as ExecutionResult;
     const errors = result.errors ?? [];
     const unexpected = errors.filter((e) => !GITHUB_ERROR_TYPES.has(String(e.extensions?.type ?? "")) && !violations.includes(e.message));
     if (violations.length) this.violation({ kind: "graphql-unmodelled", method: record.method, path: record.path, route: record.route, messages: [...new Set(violations)] });
     if (unexpected.length) this.violation({ kind: "graphql-error", method: record.method, path: record.path, route: record.route, messages: unexpected.map((e) => e.message) });
     answer(200, { data: result.data ?? null, ...(errors.length ? { errors: errors.map(formatError) } : {}) });
   }
+}
+
+/** True when a GraphQL request body's document names `field` (e.g. a mutation's root field, "createCommitOnBranch"). */
+function mentionsField(body: unknown, field: string): boolean {
+  const query = typeof body === "object" && body !== null ? (body as { query?: unknown }).query : undefined;
+  return typeof query === "string" && new RegExp(`\\b${field}\\b`).test(query);
 }
 
 /** GitHub's GraphQL error shape: `type` at the top level, next to path and locations. */

@@ -19,12 +19,12 @@ const ROSTER = ".github/roster.yml";
 let fake: FakeGitHub;
 let octokit: InstallationClient;
 
-function port(opts: { dryRun?: boolean } = {}): CommitChangePort {
+function port(opts: { dryRun?: boolean; rest?: boolean } = {}): CommitChangePort {
   const request = (route: string, params: Record<string, unknown>) => octokit.request(route, params) as Promise<{ data: unknown; status: number }>;
   const graphql = <T>(q: string, v: Record<string, unknown>) => octokit.graphql<T>(q, v);
   return {
     readBranchFiles: (r, b, p) => readBranchFiles({ graphql, request }, r, b, p),
-    execute: (actions: readonly Action[]) => executeActions({ request }, actions, { dryRun: opts.dryRun ?? false, log: silent }),
+    execute: (actions: readonly Action[]) => executeActions(opts.rest ? { request } : { request, graphql }, actions, { dryRun: opts.dryRun ?? false, log: silent }),
   };
 }
 
@@ -108,10 +108,26 @@ describe("readFilesAtRefs", () => {
 });
 
 describe("commitChange", () => {
-  it("writes both files in one commit on the head it read, in four requests", async () => {
+  it("writes both files in one commit on the head it read, in two requests: the snapshot and one createCommitOnBranch", async () => {
     const before = fake.state.resolveRef(fake.state.requireRepo("acme", "widgets"), "main");
     fake.resetLog();
     const out = await commitChange(port(), { repo, branch: "main", paths: [ROSTER, LOG], plan: appendDecision("ana"), log: silent });
+    expect(out).toMatchObject({ kind: "committed", result: "D-1", attempts: 1, dryRun: false });
+    expect(fake.file("acme", "widgets", LOG)).toBe("D-1 ana\n");
+    expect(fake.file("acme", "widgets", ROSTER)).toBe("members:\n  - login: ana\n");
+    const r = fake.state.requireRepo("acme", "widgets");
+    const head = r.commits.get(fake.state.resolveRef(r, "main")!)!;
+    expect(head.parents).toEqual([before]);
+    expect(head.message).toBe("D-1: ana");
+    expect((out as { commitSha: string }).commitSha).toBe(head.sha);
+    expect(fake.requests.map((q) => `${q.method} ${q.path}`)).toEqual(["POST /api/graphql", "POST /api/graphql"]);
+    expect(String((fake.requests[1]?.body as { query: string }).query)).toContain("createCommitOnBranch");
+  });
+
+  it("without a GraphQL client, writes the commit with the Git Data API: tree, commit, fast-forward", async () => {
+    const before = fake.state.resolveRef(fake.state.requireRepo("acme", "widgets"), "main");
+    fake.resetLog();
+    const out = await commitChange(port({ rest: true }), { repo, branch: "main", paths: [ROSTER, LOG], plan: appendDecision("ana"), log: silent });
     expect(out).toMatchObject({ kind: "committed", result: "D-1", attempts: 1, dryRun: false });
     expect(fake.file("acme", "widgets", LOG)).toBe("D-1 ana\n");
     expect(fake.file("acme", "widgets", ROSTER)).toBe("members:\n  - login: ana\n");

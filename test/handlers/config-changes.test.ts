@@ -10,6 +10,7 @@
  * reported as an invalid file.
  */
 import nock from "nock";
+import { nockCommitOnBranch } from "../support/nock-commit.js";
 import { readFileSync } from "node:fs";
 import { mergedPullRequestsQuery } from "../../src/github/graphql-pull-requests.js";
 import { examplePayload } from "../support/webhooks.js";
@@ -164,11 +165,12 @@ interface TreeBody {
   tree: Array<{ path: string; content: string }>;
 }
 
-/** The three writes of one commit on main (tree, commit, ref moved), recording the tree. */
+/** The one write of a commit on main (createCommitOnBranch), recording the files it writes as a tree. */
 function expectCommit(trees: TreeBody[]) {
-  api().post("/repos/acme/widgets/git/trees").reply(201, recording(trees, { sha: "2".repeat(40) }));
-  api().post("/repos/acme/widgets/git/commits").reply(201, { sha: "3".repeat(40), html_url: "https://github.com/acme/widgets/commit/333" });
-  api().patch(/\/repos\/acme\/widgets\/git\/refs\/heads(%2F|\/)main/).reply(200, { ref: "refs/heads/main", object: { sha: "3".repeat(40) } });
+  nockCommitOnBranch(API, {}, { oid: "3".repeat(40), url: "https://github.com/acme/widgets/commit/333" }, (input) => {
+    answered.push("POST /graphql (commit)");
+    trees.push({ base_tree: input.expectedHeadOid, tree: (input.fileChanges.additions ?? []).map((a) => ({ path: a.path, content: Buffer.from(a.contents, "base64").toString("utf8") })) });
+  });
 }
 
 const brokenLine = ladder.split("\n").findIndex((l) => l.includes("merged_prs: 15")) + 1;

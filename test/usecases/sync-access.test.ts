@@ -13,6 +13,7 @@ import { executeActions } from "../../src/github/execute-actions.js";
 import { desiredAccess, spliceCodeowners } from "../../src/plan/access-plan.js";
 import { syncAccess, type SyncAccessDeps } from "../../src/usecases/sync-access.js";
 import { codeownersAnswer, restProtection } from "../support/access-answers.js";
+import { nockCommitOnBranch } from "../support/nock-commit.js";
 import { silent } from "../support/silent-logger.js";
 
 const API = "https://api.github.com";
@@ -56,7 +57,7 @@ function deps(opts: { dryRun?: boolean } = {}) {
       return octokit.request(route, params) as Promise<{ data: unknown; status: number }>;
     },
     graphql: <T>(query: string, variables: Record<string, unknown>) => {
-      sent.push("POST /graphql");
+      sent.push(/^\s*mutation\b/.test(query) ? "POST /graphql (mutation)" : "POST /graphql");
       return octokit.graphql<T>(query, variables);
     },
   };
@@ -108,7 +109,7 @@ describe("syncAccess", () => {
     expect(result.plan.notes.map((n) => n.code)).toEqual(["drift"]);
   });
 
-  it("one person promoted to the top role: 9 reads (the 6, and each team's pending invitations), 8 writes and the CODEOWNERS check", async () => {
+  it("one person promoted to the top role: 9 reads (the 6, and each team's pending invitations), 6 writes (one of them the commit) and the CODEOWNERS check", async () => {
     const { deps: d, reads, writes } = deps();
     githubInStep();
     for (const slug of ["contributors", "reviewers", "maintainers"]) {
@@ -126,18 +127,14 @@ describe("syncAccess", () => {
         bypass_pull_request_allowances: { users: ["alice", "erin"], teams: [], apps: ["renovate"] },
       })
       .reply(200, {});
-    nock(API)
-      .post("/repos/acme/widgets/git/trees", { base_tree: "tree1", tree: [{ path: ".github/CODEOWNERS", mode: "100644", type: "blob", content: codeownersText(promoted) }] })
-      .reply(201, { sha: "tree2" });
-    nock(API).post("/repos/acme/widgets/git/commits").reply(201, { sha: "commit2" });
-    nock(API).patch("/repos/acme/widgets/git/refs/heads%2Fmain", { sha: "commit2", force: false }).reply(200, {});
+    nockCommitOnBranch(API, { expectedHeadOid: "head1", files: { ".github/CODEOWNERS": codeownersText(promoted) } }, { oid: "commit2" });
     nock(API).get("/repos/acme/widgets/codeowners/errors").query({ ref: "commit2" }).reply(200, { errors: [] });
 
     const result = await syncAccess(d, input(promoted));
     expect(result.results.every((r) => r.ok)).toBe(true);
     expect(result.results.map((r) => r.action.kind)).toEqual(["team.add-member", "team.add-member", "team.add-member", "branch-protection.update", "codeowners.write"]);
     expect(reads()).toBe(10); // 9 reads + the CODEOWNERS errors check after the write
-    expect(writes()).toHaveLength(8);
+    expect(writes()).toHaveLength(6); // 3 team PUTs, push restrictions, review bypass, one commit
     expect(result.added).toEqual({ "team:contributors": ["erin"], "team:reviewers": ["erin"], "team:maintainers": ["erin"], "branch:main": ["erin"] });
   });
 
@@ -182,17 +179,13 @@ describe("syncAccess", () => {
   it("a CODEOWNERS write on a branch that moved is planned again on the new head", async () => {
     const { deps: d } = deps();
     githubInStep(undefined, "/src/ @acme/devs\n");
-    nock(API).post("/repos/acme/widgets/git/trees").reply(201, { sha: "tree2" });
-    nock(API).post("/repos/acme/widgets/git/commits").reply(201, { sha: "c2" });
-    nock(API).patch("/repos/acme/widgets/git/refs/heads%2Fmain").reply(422, { message: "Update is not a fast forward" });
+    nockCommitOnBranch(API, { expectedHeadOid: "head1" }, "stale");
     // Someone pushed a new rule meanwhile: the second write keeps it.
     nock(API)
       .post("/graphql")
       .reply(200, { data: { repository: { ref: { target: { __typename: "Commit", oid: "head2", tree: { oid: "tree3" }, f0: { object: { oid: "b", isBinary: false, isTruncated: false, text: "/src/ @acme/devs\n/lib/ @acme/devs\n" } }, f1: null, f2: null } } } } });
     const second = spliceCodeowners("/src/ @acme/devs\n/lib/ @acme/devs\n", block(roster))!.text;
-    nock(API).post("/repos/acme/widgets/git/trees", { base_tree: "tree3", tree: [{ path: ".github/CODEOWNERS", mode: "100644", type: "blob", content: second }] }).reply(201, { sha: "tree4" });
-    nock(API).post("/repos/acme/widgets/git/commits", (b: { parents: string[] }) => b.parents[0] === "head2").reply(201, { sha: "c3" });
-    nock(API).patch("/repos/acme/widgets/git/refs/heads%2Fmain", { sha: "c3", force: false }).reply(200, {});
+    nockCommitOnBranch(API, { expectedHeadOid: "head2", files: { ".github/CODEOWNERS": second } }, { oid: "c3" });
     nock(API).get("/repos/acme/widgets/codeowners/errors").query({ ref: "c3" }).reply(200, { errors: [] });
     const result = await syncAccess(d, input(roster));
     expect(result.results).toHaveLength(1);
@@ -202,9 +195,7 @@ describe("syncAccess", () => {
   it("CODEOWNERS errors after the write are a failed result, in words", async () => {
     const { deps: d } = deps();
     githubInStep(undefined, "/src/ @acme/devs\n");
-    nock(API).post("/repos/acme/widgets/git/trees").reply(201, { sha: "tree2" });
-    nock(API).post("/repos/acme/widgets/git/commits").reply(201, { sha: "c2" });
-    nock(API).patch("/repos/acme/widgets/git/refs/heads%2Fmain").reply(200, {});
+    nockCommitOnBranch(API, {}, { oid: "c2" });
     nock(API).get("/repos/acme/widgets/codeowners/errors").query({ ref: "c2" }).reply(200, { errors: [{ line: 5, column: 3, kind: "Unknown owner", message: "Unknown owner on line 5", path: ".github/CODEOWNERS" }] });
     const result = await syncAccess(d, input(roster));
     const r = result.results[0]!;
