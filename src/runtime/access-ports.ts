@@ -61,7 +61,7 @@ export async function keepRepoAccess(services: Services, octokit: Octokit, log: 
   const log2 = log.child({ access: true });
   return keepAccess(
     {
-      reader: githubAccessReader(gh),
+      reader: githubAccessReader(gh, services.serverKind ? { serverKind: () => services.serverKind!.kind(gh) } : {}),
       execute: (actions, l) => gh.execute(actions, l, { dryRun }),
       log: log2,
       store: services.store,
