@@ -18,6 +18,7 @@
  */
 import type { ProbotOctokit } from "probot";
 import type { ReadClient } from "./contents.js";
+import type { AppOctokitClass } from "./octokit-options.js";
 
 export type ServerKind = { kind: "ghes"; version: string } | { kind: "github.com" };
 
@@ -81,7 +82,7 @@ export class ServerKindProbe {
 /**
  * An octokit plugin that shows the probe every answer (successes and
  * errors, REST and GraphQL). Kept out of octokit-options.ts: it adds to any
- * octokit class (`appOctokit(...).plugin(serverKindPlugin(probe))`).
+ * octokit class (see `withServerKind`).
  */
 export function serverKindPlugin(probe: ServerKindProbe): Parameters<typeof ProbotOctokit.plugin>[0] {
   return (octokit) => {
@@ -95,4 +96,9 @@ export function serverKindPlugin(probe: ServerKindProbe): Parameters<typeof Prob
     });
     return {};
   };
+}
+
+/** `Octokit` (the app's class, octokit-options.ts `appOctokit`) with every answer shown to `probe`. */
+export function withServerKind(Octokit: AppOctokitClass, probe: ServerKindProbe): AppOctokitClass {
+  return Octokit.plugin(serverKindPlugin(probe)) as AppOctokitClass;
 }

@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import { ContentBudget } from "../github/content-budget.js";
 import { InstallationAccountCache, type InstallationAccounts } from "../github/installation-accounts.js";
 import { appOctokit, type AppOctokitClass } from "../github/octokit-options.js";
-import { ServerKindProbe, serverKindPlugin } from "../github/server-kind.js";
+import { ServerKindProbe, withServerKind } from "../github/server-kind.js";
 import { createAppLogger } from "./app-logger.js";
 import { Metrics } from "./metrics.js";
 import { usesEnterpriseHost } from "./settings.js";
@@ -31,7 +31,7 @@ export async function serverRuntime(env: NodeJS.ProcessEnv): Promise<ServerRunti
   const serverKind = new ServerKindProbe(usesEnterpriseHost(env));
   return {
     log: await createAppLogger(env),
-    Octokit: appOctokit({ observer: metrics.octokitObserver(), budget: contentBudget }).plugin(serverKindPlugin(serverKind)) as AppOctokitClass,
+    Octokit: withServerKind(appOctokit({ observer: metrics.octokitObserver(), budget: contentBudget }), serverKind),
     serverKind,
     metrics,
     installationAccounts: new InstallationAccountCache(),

@@ -5,7 +5,7 @@
  * answers as a GHES of this release: its routes only, its headers, its semantics
  * (test/fake-github/README.md, "GitHub Enterprise Server mode"). Suites about routes
  * only github.com has run the fake in github.com mode at the adapter level
- * (test/github/access-reader-github-com.test.ts).
+ * (test/github/access-reader-server-kind.test.ts).
  */
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions, type GhesVersion } from "../fake-github/server.js";
 
