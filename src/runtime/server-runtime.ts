@@ -2,7 +2,8 @@
  * What the server process builds once at start, before Probot: the logger
  * (redaction, delivery id on every line), the metrics, the octokit class
  * (rate-limit budget reported to those metrics; every answer shown to the
- * server-kind probe, github.com or GHES) and the installation directory. bin/start.ts hands the logger and the octokit class to Probot's
+ * server-kind probe, which tells github.com from GHES) and the installation
+ * directory. bin/start.ts hands the logger and the octokit class to Probot's
  * `run` and the rest to the app's Services.
  */
 import type { Logger } from "pino";
