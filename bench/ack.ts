@@ -21,7 +21,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
-import { startFakeGitHub, type FakeGitHub } from "../test/fake-github/server.js";
+import type { FakeGitHub } from "../test/fake-github/server.js";
+import { startGhesFake } from "../test/support/ghes-fake.js";
 import { eventually, startApp, type AppProcess } from "../test/support/app-process.js";
 import { testPrivateKey } from "../test/support/keys.js";
 import { examplePayload } from "../test/support/webhooks.js";
@@ -235,7 +236,7 @@ const LEDGER_DELIVERIES = 500;
 
 export async function benchAck(): Promise<Figure[]> {
   const figures: Figure[] = [];
-  const fake = await startFakeGitHub();
+  const fake = await startGhesFake();
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.addIssue(OWNER, REPO, { title: "bench", number: 1, author: "ana" });
   let apps: AppProcess[] = [];

@@ -19,7 +19,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { isReadRequest } from "../test/fake-github/request-kinds.js";
-import { startFakeGitHub, type FakeGitHub } from "../test/fake-github/server.js";
+import type { FakeGitHub } from "../test/fake-github/server.js";
+import { startGhesFake } from "../test/support/ghes-fake.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../test/support/app-process.js";
 import { examplePayload, sendWebhook } from "../test/support/webhooks.js";
 import { formatFigure, round, type Figure } from "./figure.js";
@@ -34,7 +35,7 @@ const PEOPLE = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 export async function benchPromotionCost(): Promise<Figure[]> {
-  const fake = await startFakeGitHub();
+  const fake = await startGhesFake();
   const ladder = readFileSync("fixtures/governance/spec-example.yml", "utf8");
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);

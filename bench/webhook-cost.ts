@@ -16,7 +16,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startFakeGitHub } from "../test/fake-github/server.js";
+import { startGhesFake } from "../test/support/ghes-fake.js";
 import type { FakeGitHub } from "../test/fake-github/server.js";
 import { isReadRequest } from "../test/fake-github/request-kinds.js";
 import { eventually, startApp } from "../test/support/app-process.js";
@@ -117,7 +117,7 @@ async function measureEvent(
 
 export async function benchWebhookCost(): Promise<Figure[]> {
   const now = new Date();
-  const fake = await startFakeGitHub();
+  const fake = await startGhesFake();
   const dataDir = mkdtempSync(join(tmpdir(), "stewards-bench-webhook-"));
   let app: AppProcess | undefined;
   try {

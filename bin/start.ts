@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     background: new Set(),
     metrics: runtime.metrics,
     installationAccounts: runtime.installationAccounts,
+    serverKind: runtime.serverKind,
     holder: workerId(),
   };
   const server = await run(createApp(services, { sweep: true }), { log: runtime.log, Octokit: runtime.Octokit });

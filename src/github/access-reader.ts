@@ -10,7 +10,7 @@
  * | classic protection of each branch granted bypass | `GET /repos/{owner}/{repo}/branches/{branch}/protection` (404: none) | per branch |
  * | the app's own rulesets (`stewards…`) in full | `GET /repos/{owner}/{repo}/rulesets/{id}` | per ruleset the app owns |
  * | org owners, repository admins | `GET /orgs/{org}/members?role=admin`, `GET /repos/{owner}/{repo}/collaborators?permission=admin` | only when the plan would remove someone (`needs`) |
- * | a team's pending invitations | `GET /orgs/{org}/teams/{team_slug}/invitations` | only when the plan would add someone to it |
+ * | a team's pending invitations | `GET /orgs/{org}/teams/{team_slug}/invitations` | only when the plan would add someone to it, and never on GitHub Enterprise Server (no such route: a PUT adds at once) |
  * | team ids | `GET /orgs/{org}/teams/{team_slug}` | only with rulesets (bypass actors name teams by id) |
  *
  * A repository with three roles, three teams and one protected branch, in
@@ -41,6 +41,7 @@ import type { RepoRef } from "../plan/actions.js";
 import { readBranchFiles } from "./branch-files.js";
 import { isStatus, type ReadClient } from "./contents.js";
 import type { GraphqlClient } from "./history.js";
+import { GITHUB_COM, type ServerKind } from "./server-kind.js";
 
 /** The reads the access snapshot is built from; `githubAccessReader` implements them over an octokit, tests may fake them. */
 export interface AccessReader {
@@ -61,7 +62,12 @@ export interface AccessReader {
   readTeam(org: string, slug: string): Promise<TeamState>;
   /** The team's numeric id, or null when it does not exist (404). One request. */
   readTeamId(org: string, slug: string): Promise<number | null>;
-  /** Logins invited to the team who have not accepted yet, every page. One request per 100. */
+  /**
+   * Logins invited to the team who have not accepted yet, every page. One
+   * request per 100 on github.com; none on GitHub Enterprise Server, which
+   * has no organisation invitations (a membership PUT adds at once, and the
+   * route does not exist there): always empty.
+   */
   listTeamInvitations(org: string, slug: string): Promise<string[]>;
   /** The organisation's owners, every page; `unreadable` on 403. One request per 100. */
   listOrgOwners(org: string): Promise<PeopleFact>;
@@ -117,7 +123,16 @@ function errorMessage(err: unknown): string {
 type Login = { login: string };
 const logins = (items: Login[]) => items.map((i) => i.login);
 
-export function githubAccessReader(client: AccessReadClient): AccessReader {
+export interface AccessReaderOptions {
+  /**
+   * Which GitHub `client` talks to (server-kind.ts `ServerKindProbe.kind`);
+   * asked only where GHES differs. Default: github.com.
+   */
+  serverKind?: () => Promise<ServerKind>;
+}
+
+export function githubAccessReader(client: AccessReadClient, opts: AccessReaderOptions = {}): AccessReader {
+  const serverKind = opts.serverKind ?? (() => Promise.resolve(GITHUB_COM));
   const people = async (route: string, params: Record<string, unknown>): Promise<PeopleFact> => {
     try {
       return { state: "ok", logins: logins(await allPages<Login>(client, route, params)) };
@@ -152,6 +167,7 @@ export function githubAccessReader(client: AccessReadClient): AccessReader {
       }
     },
     async listTeamInvitations(org, slug) {
+      if ((await serverKind()).kind === "ghes") return [];
       const items = await allPages<{ login: string | null }>(client, "GET /orgs/{org}/teams/{team_slug}/invitations", { org, team_slug: slug });
       // Invitations by email have no login; they cannot be a roster holder's.
       return items.flatMap((i) => (i.login ? [i.login] : []));

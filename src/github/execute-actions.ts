@@ -40,7 +40,7 @@ export interface ActionResult {
   dryRun: boolean;
   /** True when an earlier attempt had already made it (see `lookBeforeCreate`): nothing was written now. */
   reused?: boolean;
-  /** `team.add-member`: `pending` when GitHub invited the person (not in the organisation yet) instead of adding them. */
+  /** `team.add-member`: `pending` when github.com invited the person (not in the organisation yet) instead of adding them; GHES always adds (`active`). */
   membership?: "active" | "pending";
 }
 

@@ -84,7 +84,7 @@ export type Action =
 // --- Access (teams, branch protection, rulesets, CODEOWNERS), planned by plan/access-plan.ts ---
 
 export type AccessAction =
-  /** Add `login` to the org team `team` (as a team member, not maintainer); GitHub invites them to the org if they are not in it. */
+  /** Add `login` to the org team `team` (as a team member, not maintainer); github.com invites them to the org if they are not in it, GitHub Enterprise Server adds them at once. */
   | { kind: "team.add-member"; repo: RepoRef; org: string; team: string; login: string }
   /** Remove `login`'s membership of the org team `team`. */
   | { kind: "team.remove-member"; repo: RepoRef; org: string; team: string; login: string }

@@ -59,9 +59,11 @@ export async function keepRepoAccess(services: Services, octokit: Octokit, log: 
   // Remember what a payload or the sweep said, so a sync after a decision need not ask.
   if (input.ownerType) await rememberOwnerType(services, input.repo.owner, input.ownerType);
   const log2 = log.child({ access: true });
+  // github.com or GHES, from the server's answers (no invitations to read on GHES).
+  const probe = services.serverKind;
   return keepAccess(
     {
-      reader: githubAccessReader(gh),
+      reader: githubAccessReader(gh, probe ? { serverKind: () => probe.kind(gh) } : {}),
       execute: (actions, l) => gh.execute(actions, l, { dryRun }),
       log: log2,
       store: services.store,

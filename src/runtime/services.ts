@@ -21,6 +21,7 @@ import { readBranchFiles, readFilesAtRefs, type BranchSnapshot } from "../github
 import { configSourceFromOctokit } from "../config/probot-config-source.js";
 import type { Settings } from "./settings.js";
 import type { KeepRepoAccess } from "./access-ports.js";
+import type { ServerKindProbe } from "../github/server-kind.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -60,6 +61,12 @@ export interface Services {
    * concerns record the calls here instead of answering every access read.
    */
   keepAccess?: (octokit: Octokit, log: Logger, input: KeepRepoAccess) => Promise<unknown>;
+  /**
+   * Whether GitHub is github.com or GitHub Enterprise Server, from its answers
+   * (github/server-kind.ts; the server's octokit class feeds it). Absent
+   * (handler tests): github.com.
+   */
+  serverKind?: ServerKindProbe;
 }
 
 /** A lease holder id unique to this process. */

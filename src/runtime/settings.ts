@@ -47,3 +47,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     webUrl: host ? `${protocol}://${host}` : "https://github.com",
   };
 }
+
+/**
+ * Whether GHE_HOST points the app (through Probot) at a host other than
+ * api.github.com: GitHub Enterprise Server, or a github.com-compatible proxy.
+ * Only a hint — the server's answers tell which (github/server-kind.ts).
+ */
+export function usesEnterpriseHost(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.GHE_HOST?.trim());
+}

@@ -8,7 +8,8 @@ import { execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { isReadRequest } from "../fake-github/request-kinds.js";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import type { FakeGitHub } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import { seedMemberCandidate } from "../support/seed-candidate.js";
 
 const OWNER = "acme";
@@ -46,7 +47,7 @@ const againstFake = () => ({ GITHUB_TOKEN: token, GHE_HOST: fake.host, GHE_PROTO
 beforeAll(async () => {
   // The CLI runs from dist/, as `npx stewards` does after a build.
   await promisify(execFile)("npm", ["run", "build", "--silent"], { timeout: 170_000 });
-  fake = await startFakeGitHub();
+  fake = await startGhesFake();
   fake.addRepo({ owner: OWNER, name: "widgets", installationId: INSTALLATION });
   fake.putFile(OWNER, "widgets", ".github/governance.yml", ladder);
   fake.putFile(OWNER, "widgets", ".github/roster.yml", "members:\n  - login: alice\n    role: maintainer\n    since: 2024-01-15\n");

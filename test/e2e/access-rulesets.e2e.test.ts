@@ -6,7 +6,8 @@
  * exactly as it was, and the next sweep writes nothing.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import type { FakeGitHub } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 
 const OWNER = "acme";
@@ -30,7 +31,7 @@ let app: AppProcess;
 let maintainersTeamId = 0;
 
 beforeAll(async () => {
-  fake = await startFakeGitHub();
+  fake = await startGhesFake();
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
   fake.putFile(OWNER, REPO, ".github/roster.yml", ROSTER);

@@ -9,7 +9,8 @@
  * and when the hand-made difference is gone, the drift issue closes.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import type { FakeGitHub } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
@@ -51,7 +52,7 @@ const pushUsers = () => fake.branchProtection(OWNER, REPO, "main")?.restrictions
 const sorted = (xs: readonly string[]) => [...xs].sort();
 
 beforeAll(async () => {
-  fake = await startFakeGitHub();
+  fake = await startGhesFake();
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
   fake.putFile(OWNER, REPO, ".github/roster.yml", ROSTER);

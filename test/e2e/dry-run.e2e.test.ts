@@ -7,7 +7,8 @@
  */
 import { readFileSync } from "node:fs";
 import { isReadRequest } from "../fake-github/request-kinds.js";
-import { startFakeGitHub, type FakeGitHub, type FakeRequestRecord } from "../fake-github/server.js";
+import type { FakeGitHub, FakeRequestRecord } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
@@ -29,7 +30,7 @@ const send = (event: string, payload: unknown) =>
 const isWrite = (r: FakeRequestRecord) => !isReadRequest(r) && !/\/app\/installations\/\d+\/access_tokens$/.test(r.path);
 
 beforeAll(async () => {
-  fake = await startFakeGitHub();
+  fake = await startGhesFake();
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
   fake.putFile(OWNER, REPO, ".github/roster.yml", "members:\n  - login: alice\n    role: maintainer\n    since: 2024-01-15\n  - login: bob\n    role: maintainer\n    since: 2024-01-15\n");

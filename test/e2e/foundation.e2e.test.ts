@@ -5,7 +5,8 @@
  * against GitHub's OpenAPI description and GraphQL schema.
  */
 import { readFileSync } from "node:fs";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import type { FakeGitHub } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { seedMemberCandidate } from "../support/seed-candidate.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
@@ -52,7 +53,7 @@ function appComments(issueNumber: number) {
 }
 
 beforeAll(async () => {
-  fake = await startFakeGitHub();
+  fake = await startGhesFake();
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
   fake.putFile(OWNER, REPO, ".github/roster.yml", "members:\n  - login: alice\n    role: maintainer\n    since: 2024-01-15\n");

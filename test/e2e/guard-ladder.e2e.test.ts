@@ -6,7 +6,8 @@
  * effect. The real server (`npm start`), signed webhooks, the stateful fake.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import type { FakeGitHub } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import type { FakeIssue } from "../fake-github/state.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
@@ -123,7 +124,7 @@ function entries(log: string, heading: RegExp): string[] {
 }
 
 beforeAll(async () => {
-  fake = await startFakeGitHub();
+  fake = await startGhesFake();
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, GOV, ladder);
   fake.putFile(OWNER, REPO, ROSTER_PATH, ROSTER);

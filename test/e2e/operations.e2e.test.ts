@@ -9,7 +9,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import type { FakeGitHub } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import pg from "pg";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { testPrivateKey } from "../support/keys.js";
@@ -73,7 +74,7 @@ function logLines(): Array<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  fake = await startFakeGitHub();
+  fake = await startGhesFake();
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, ".github/governance.yml", readFileSync("fixtures/governance/spec-example.yml", "utf8"));
   fake.addIssue(OWNER, REPO, { title: "Help", number: 1, author: "ana" });

@@ -5,7 +5,8 @@
  * (`npm start`), signed webhooks, and the stateful fake GitHub.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import type { FakeGitHub } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
@@ -88,7 +89,7 @@ function headCommit() {
 }
 
 beforeAll(async () => {
-  fake = await startFakeGitHub();
+  fake = await startGhesFake();
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
   fake.putFile(OWNER, REPO, ".github/roster.yml", ROSTER);

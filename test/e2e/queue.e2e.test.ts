@@ -11,7 +11,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import type { FakeGitHub } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import { eventually, startApp, type AppProcess } from "../support/app-process.js";
 import { testPrivateKey } from "../support/keys.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
@@ -53,7 +54,7 @@ describe("crash and restart on the embedded store", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "stewards-crash-"));
 
   beforeAll(async () => {
-    fake = await startFakeGitHub();
+    fake = await startGhesFake();
     fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
     fake.addIssue(OWNER, REPO, { title: "Killed while writing", number: 1, author: "ana" });
     fake.addIssue(OWNER, REPO, { title: "Killed before writing", number: 2, author: "ana" });
@@ -123,7 +124,7 @@ if (databaseUrl) {
       await c.end();
       const url = new URL(databaseUrl);
       url.pathname = `/${database}`;
-      fake = await startFakeGitHub();
+      fake = await startGhesFake();
       fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
       for (let i = 1; i <= 12; i++) fake.addIssue(OWNER, REPO, { title: `Issue ${i}`, number: i, author: "ana" });
       const env = { ...baseEnv(fake), DATABASE_URL: url.toString(), SWEEP_INTERVAL: "2s" };

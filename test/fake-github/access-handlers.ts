@@ -155,7 +155,9 @@ const getTeamMembership = withTeam((ctx, org, team) => {
 /**
  * PUT membership: an organisation member joins (or changes role) at once; anyone else
  * is invited to the organisation and the membership stays "pending" until they
- * accept (`acceptOrgInvitation`), as GitHub documents.
+ * accept (`acceptOrgInvitation`), as GitHub documents. GitHub Enterprise Server has
+ * no organisation invitations: there the person becomes an org member and an active
+ * team member at once.
  */
 const putTeamMembership = withTeam((ctx, org, team) => {
   const account = knownAccount(ctx.state, ctx.params.username ?? "");
@@ -164,6 +166,7 @@ const putTeamMembership = withTeam((ctx, org, team) => {
   const role: TeamRole = (ctx.body as { role?: TeamRole } | undefined)?.role ?? "member";
   const key = account.login.toLowerCase();
   team.updatedAt = ctx.state.timestamp();
+  if (ctx.enterprise !== null && !org.members.has(key)) org.members.set(key, { account, role: "member" });
   if (org.members.has(key)) {
     team.members.set(key, { account, role });
     return { status: 200, body: teamMembershipJson(ctx.urls, org, team, account.login, role, "active") };

@@ -37,6 +37,8 @@ export interface RestContext {
   actor: FakeAccount;
   /** The request's absolute URL with `page` set, for Link headers. */
   pageUrl: (page: number) => string;
+  /** The GitHub Enterprise Server version the fake answers as (e.g. "3.19.0"), or null for github.com; where GHES behaves otherwise, handlers follow it. */
+  enterprise: string | null;
 }
 
 /** What a handler answers. `text` sends a raw text/plain body instead of JSON. */
@@ -126,6 +128,12 @@ const createInstallationToken: RestHandler = (ctx) => {
     body: { token, expires_at: expires, permissions: { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write" }, repository_selection: "selected" },
   };
 };
+
+/** GET /meta: GHES adds `installed_version` (its release); github.com has none. */
+const getMeta: RestHandler = (ctx) => ({
+  status: 200,
+  body: { verifiable_password_authentication: ctx.enterprise !== null, ...(ctx.enterprise !== null ? { installed_version: ctx.enterprise } : {}) },
+});
 
 /** GET /app/installations (app JWT): one installation per distinct installation id among the repositories, lowest id first. */
 const listInstallations: RestHandler = (ctx) => {
@@ -680,6 +688,7 @@ const pullWriteHandlers: Record<string, RestHandler> = {
 
 /** Every implemented operation. Anything else that GitHub has answers 501 and is a violation. */
 export const restHandlers: Record<string, RestHandler> = {
+  "meta/get": getMeta,
   "apps/create-installation-access-token": createInstallationToken,
   "apps/get-installation": getInstallation,
   "apps/get-repo-installation": withRepo((ctx, repo) => ({ status: 200, body: installationJson(ctx.urls, ctx.state, repo.installationId, repo.owner) })),

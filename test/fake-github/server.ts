@@ -27,13 +27,24 @@ import type { FakeAccount, FakeCheckRun, FakeComment, FakeIssue, FakePullFile, F
 
 export type { FakeAccount, FakeCheckRun, FakeComment, FakeIssue, FakeReaction, FakeRepo, FakeReview } from "./state.js";
 export type { OpenApiSpecName } from "./openapi-validator.js";
+
+/** The GitHub Enterprise Server releases whose descriptions @octokit/openapi ships. */
+export type GhesVersion = "3.17" | "3.18" | "3.19";
 export type { AddTeamOptions, BranchProtectionInput, FakeBranchProtection, FakeRuleset, FakeTeam, OrgRole, RepoPermission, RulesetInput } from "./access-state.js";
 
 /** Options of {@link startFakeGitHub}. */
 export interface FakeGitHubOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
-  /** OpenAPI description requests are checked against (default api.github.com: the app targets github.com). */
+  /**
+   * Answer as GitHub Enterprise Server of this version (see the README's "GitHub
+   * Enterprise Server mode"): an `x-github-enterprise-version` header on every answer,
+   * requests checked against that release's description (a route it lacks is a 404 and
+   * a `no-route` violation), and GHES semantics where they differ (a team membership
+   * PUT adds at once: no organisation invitations). Default: github.com.
+   */
+  ghes?: GhesVersion;
+  /** OpenAPI description requests are checked against (default api.github.com, or `ghes-<ghes>` with `ghes`). */
   spec?: OpenApiSpecName;
   /** Clock for timestamps the fake writes (default: real time). */
   now?: () => Date;
@@ -144,6 +155,8 @@ export interface FakeGitHub extends FakeAccessHelpers {
   readonly url: string;
   /** "127.0.0.1:PORT", for GHE_HOST. */
   readonly host: string;
+  /** The GHES version it answers as in `x-github-enterprise-version` (e.g. "3.19.0"), or null in github.com mode. */
+  readonly enterpriseVersion: string | null;
   /** REST root: url + "/api/v3" (what Probot builds from GHE_HOST). */
   readonly apiUrl: string;
   /** GraphQL endpoint: url + "/api/graphql". */
@@ -235,6 +248,9 @@ class FakeGitHubServer implements FakeGitHub {
   private readonly checkResponses: (operationId: string) => boolean;
   private readonly access: FakeAccessHelpers;
   private nextRequestId = 1;
+  readonly enterpriseVersion: string | null;
+  /** Where GitHub's error bodies point (`documentation_url`). */
+  private readonly docsUrl: string;
 
   constructor(
     private readonly validator: OpenApiValidator,
@@ -243,6 +259,8 @@ class FakeGitHubServer implements FakeGitHub {
   ) {
     this.state = new FakeState(opts.now ?? (() => new Date()), opts.appSlug ?? "stewards");
     this.budget = opts.graphqlBudget ?? 5000;
+    this.enterpriseVersion = opts.ghes ? `${opts.ghes}.0` : null;
+    this.docsUrl = opts.ghes ? `https://docs.github.com/enterprise-server@${opts.ghes}/rest` : "https://docs.github.com/rest";
     const responses = opts.validateResponses ?? "access";
     this.checkResponses = (id) => responses === "all" || (responses === "access" && ACCESS_OPERATIONS.has(id));
     this.access = accessHelpers(this.state);
@@ -516,6 +534,8 @@ class FakeGitHubServer implements FakeGitHub {
       "content-type": text !== undefined ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
       "x-github-request-id": `FAKE:${this.nextRequestId++}`,
       "x-github-media-type": text !== undefined ? "github.v3; param=raw" : "github.v3; format=json",
+      // GHES names its release on every answer, errors included; octokit's enterprise-compatibility plugin and the app read it.
+      ...(this.enterpriseVersion ? { "x-github-enterprise-version": this.enterpriseVersion } : {}),
       ...headers,
     });
     res.end(payload);
@@ -570,12 +590,12 @@ class FakeGitHubServer implements FakeGitHub {
     if (this.injectFailure(res, record, apiPath)) return;
     if (badJson) {
       this.violation({ kind: "invalid-json", method, path: rawPath, route: record.route, messages: ["request body is not JSON"] });
-      reply(400, { message: "Problems parsing JSON", documentation_url: "https://docs.github.com/rest" });
+      reply(400, { message: "Problems parsing JSON", documentation_url: this.docsUrl });
       return;
     }
     if (!token) {
       this.violation({ kind: "unauthenticated", method, path: rawPath, route: record.route, messages: ["no Authorization header"] });
-      reply(401, { message: "Requires authentication", documentation_url: "https://docs.github.com/rest" });
+      reply(401, { message: "Requires authentication", documentation_url: this.docsUrl });
       return;
     }
 
@@ -586,12 +606,12 @@ class FakeGitHubServer implements FakeGitHub {
     this.validations.maxMs = Math.max(this.validations.maxMs, validation.ms);
     if (!validation.match) {
       this.violation({ kind: "no-route", method, path: rawPath, messages: validation.errors });
-      reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+      reply(404, { message: "Not Found", documentation_url: this.docsUrl, status: "404" });
       return;
     }
     if (validation.errors.length) {
       this.violation({ kind: "invalid-request", method, path: rawPath, route: record.route, messages: validation.errors });
-      reply(422, { message: `Invalid request.\n\n${validation.errors.join("\n")}`, documentation_url: "https://docs.github.com/rest", status: "422" });
+      reply(422, { message: `Invalid request.\n\n${validation.errors.join("\n")}`, documentation_url: this.docsUrl, status: "422" });
       return;
     }
     const handler = restHandlers[validation.match.operationId];
@@ -615,6 +635,7 @@ class FakeGitHubServer implements FakeGitHub {
         u.searchParams.set("page", String(page));
         return u.toString();
       },
+      enterprise: this.enterpriseVersion,
     };
     const out: RestReply = handler(ctx);
     if (out.violation) this.violation({ kind: "invalid-request", method, path: rawPath, route: record.route, messages: [out.violation] });
@@ -665,7 +686,7 @@ class FakeGitHubServer implements FakeGitHub {
     record.injected = true;
     const defaultMessage =
       rule.spec.status === 403 ? "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." : rule.spec.status >= 500 ? "Server Error" : "Injected failure";
-    this.send(res, rule.spec.status, rule.spec.body ?? { message: defaultMessage, documentation_url: "https://docs.github.com/rest" }, rule.spec.headers ?? {});
+    this.send(res, rule.spec.status, rule.spec.body ?? { message: defaultMessage, documentation_url: this.docsUrl }, rule.spec.headers ?? {});
     return true;
   }
 
@@ -761,7 +782,9 @@ function formatError(error: GraphQLError): Record<string, unknown> {
  * are loaded once per process and shared by every fake started in it.
  */
 export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<FakeGitHub> {
-  const validator = await loadOpenApiValidator(opts.spec ?? "api.github.com");
+  const spec: OpenApiSpecName = opts.spec ?? (opts.ghes ? `ghes-${opts.ghes}` : "api.github.com");
+  if (opts.ghes && spec !== `ghes-${opts.ghes}`) throw new Error(`fake GitHub: ghes ${opts.ghes} answers as GHES, but spec ${spec} is another description`);
+  const validator = await loadOpenApiValidator(spec);
   const { buildMs } = loadGithubGraphqlSchema();
   const fake = new FakeGitHubServer(validator, buildMs, opts);
   await fake.listen(opts.port ?? 0);

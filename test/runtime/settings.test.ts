@@ -1,4 +1,4 @@
-import { readSettings } from "../../src/runtime/settings.js";
+import { readSettings, usesEnterpriseHost } from "../../src/runtime/settings.js";
 
 describe("readSettings (the operating contract)", () => {
   it("has the documented defaults", () => {
@@ -33,5 +33,15 @@ describe("readSettings (the operating contract)", () => {
     [{ STEWARDS_DRY_RUN: "maybe" }, /STEWARDS_DRY_RUN/],
   ])("refuses %j", (env, message) => {
     expect(() => readSettings(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+});
+
+describe("usesEnterpriseHost (the hint that the server may be GHES)", () => {
+  it.each([
+    [{}, false],
+    [{ GHE_HOST: "  " }, false],
+    [{ GHE_HOST: "ghe.example.com" }, true],
+  ])("%j: %s", (env, expected) => {
+    expect(usesEnterpriseHost(env as NodeJS.ProcessEnv)).toBe(expected);
   });
 });
