@@ -18,7 +18,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { isReadRequest } from "../test/fake-github/request-kinds.js";
-import { startFakeGitHub, type FakeGitHub } from "../test/fake-github/server.js";
+import type { FakeGitHub } from "../test/fake-github/server.js";
+import { startGhesFake } from "../test/support/ghes-fake.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../test/support/app-process.js";
 import { examplePayload, sendWebhook } from "../test/support/webhooks.js";
 import { formatFigure, round, type Figure } from "./figure.js";
@@ -38,7 +39,7 @@ const oneOff = (path: string) => path.endsWith("/access_tokens") || path.endsWit
 type Send = (event: string, payload: unknown) => Promise<unknown>;
 
 export async function benchDecisionLatency(): Promise<Figure[]> {
-  const fake = await startFakeGitHub();
+  const fake = await startGhesFake();
   const ladder = readFileSync("fixtures/governance/spec-example.yml", "utf8");
   for (const repo of ["decide", "burst"]) {
     fake.addRepo({ owner: OWNER, name: repo, installationId: INSTALLATION });
