@@ -26,6 +26,8 @@ const ROUTE_PERMISSIONS: Array<[RegExp, string | null]> = [
   [/^\/orgs\/\{org\}\/(teams|members|memberships)/, "members"],
   // Whether an owner is an organisation (teams exist) or a personal account: public, no permission.
   [/^\/users\/\{username\}$/, null],
+  // GitHub Enterprise Server or github.com (src/github/server-kind.ts): public, no permission.
+  [/^\/meta$/, null],
 ];
 
 /** What receiving each event needs (GitHub's docs for each webhook). */
