@@ -109,7 +109,7 @@ describe("a repository first heard of by an ordinary webhook", () => {
 
   it("answers /ladder with the real counts — never from an empty ledger — and reads the history once", async () => {
     // GitHub is slow to answer the history read, so the commands arrive while it is under way.
-    fake.setLatency(1500, { graphql: true });
+    fake.setLatency(3000, { graphql: true });
     const [a, b] = await Promise.all([
       send(app, "issue_comment", ladderComment("/ladder @ana", 100, "cy", 1)),
       send(app, "issue_comment", ladderComment("/ladder", 101, "cy", 2)),
@@ -121,6 +121,9 @@ describe("a repository first heard of by an ordinary webhook", () => {
     // One reply, edited in place if it first said the history was being read; never a count from an empty ledger.
     expect(ladderReplies(fake, 100)).toHaveLength(1);
     const bodies = writtenLadderBodies(fake, "ana");
+    // First a plain "still being read" (the read takes 3 s here), then the numbers: no count before the history is read.
+    expect(bodies[0]).toContain("history is still being read");
+    expect(bodies.at(-1)).toMatch(FOUR_OF_FIVE);
     expect(bodies.every((body) => FOUR_OF_FIVE.test(body) || body.includes("history is still being read"))).toBe(true);
     expect(bodies.some((body) => /\| merged PRs in the last 365 days \| 5 \| 0 \|/.test(body))).toBe(false);
     await eventually(() => ladderReplies(fake, 101).find((c) => /\| merged PRs in the last 365 days \| 5 \| 0 \|/.test(c.body)), "cy's reply (cy has no merged PRs)", 30_000);
@@ -168,7 +171,7 @@ describe("a crash while the backfill job reads the history", () => {
     // The merged PR was folded into the ledger and waits for the history; the backfill job is reading it.
     await eventually(() => app!.output().includes("the delivery waits for it"), "the merged PR's job to wait for the history", 60_000);
     await eventually(
-      () => fake.requests.some((r) => r.route === "POST /graphql" && JSON.stringify(r.body ?? "").includes("pullRequests(")),
+      () => fake.requests.some((r) => r.method === "POST" && r.path.endsWith("/graphql") && JSON.stringify(r.body ?? "").includes("pullRequests(")),
       "the history read to be under way",
       60_000,
     );
