@@ -11,8 +11,6 @@ import type { Logger } from "../github/logger.js";
 import { enqueueBackfill, syncAll } from "../runtime/history-ports.js";
 import type { Services, Octokit } from "../runtime/services.js";
 
-export { syncAll };
-
 export async function onInstallation(services: Services, ctx: Context<"installation.created">): Promise<void> {
   const repos = (ctx.payload.repositories ?? []).map((r) => r.full_name);
   await requestBackfills(services, ctx.octokit, ctx.payload.installation.id, repos, "installation", ctx.log);

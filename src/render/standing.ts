@@ -168,7 +168,7 @@ export function renderHistoryPending(login: string, webUrl: string): string {
   return [
     `### Ladder standing of ${profileLink(login, webUrl)}`,
     "",
-    "This repository's history is still being read — Stewards has only just started keeping its ledger — so there are no numbers to give yet.",
+    "This repository's history is still being read, so there are no numbers to give yet: a count now would be incomplete.",
     "",
     "This comment will be edited with the standing as soon as the history is read; there is no need to ask again.",
   ].join("\n");
