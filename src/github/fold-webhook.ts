@@ -1,7 +1,7 @@
 /**
  * Builds ledger records straight from webhook payloads, with no API call: a
  * `pull_request.closed` payload carries the author, size, labels and merge
- * time; a `pull_request_review.submitted` payload carries the review and the
+ * time (a payload without `labels` folds as labels unknown, `null`); a `pull_request_review.submitted` payload carries the review and the
  * PR's author. Paths are not in the payload, so a folded PR has
  * `paths: null` (unknown); the store never lets that erase paths a history
  * read already found.
@@ -55,7 +55,7 @@ export function foldPullRequestPayload(payload: PullRequestClosedPayload): Merge
     mergedAt: pr.merged_at,
     additions: pr.additions ?? 0,
     deletions: pr.deletions ?? 0,
-    labels: (pr.labels ?? []).map((l) => l.name),
+    labels: pr.labels ? pr.labels.map((l) => l.name) : null,
     paths: null,
     url: pr.html_url,
   };

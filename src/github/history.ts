@@ -205,7 +205,8 @@ export function toRecords(
       mergedAt: n.mergedAt,
       additions: n.additions,
       deletions: n.deletions,
-      labels: (n.labels?.nodes ?? []).flatMap((l) => (l ? [l.name] : [])),
+      // Not asked for (the ladder did not need labels): unknown, never `[]`.
+      labels: n.labels ? (n.labels.nodes ?? []).flatMap((l) => (l ? [l.name] : [])) : null,
       paths: n.files ? (n.files.nodes ?? []).flatMap((f) => (f ? [f.path] : [])) : null,
       url: n.url,
     });

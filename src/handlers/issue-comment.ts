@@ -5,6 +5,11 @@
  * Then, when the issue is one of the app's open proposals, its reactions are
  * read again and the proposal moves on (one handler per delivery, so the
  * delivery metrics count each delivery once).
+ *
+ * `/ladder` on a repository whose history is still being read answers so,
+ * without numbers, and the delivery then waits for the history
+ * (HistoryPendingError, after every command is answered): run again, it edits
+ * that reply with the standing.
  */
 import type { Context } from "probot";
 import { parseCommands, type ParsedCommand } from "../commands/parse.js";
@@ -19,6 +24,8 @@ import { planLadderReply } from "../usecases/reply-ladder.js";
 import type { Services } from "../runtime/services.js";
 import { githubFor } from "../runtime/services.js";
 import { isStatus } from "../github/contents.js";
+import { historyGateOf } from "../runtime/history-ports.js";
+import { fieldsFor, HistoryPendingError } from "../usecases/history-readiness.js";
 
 export async function onIssueComment(services: Services, ctx: Context<"issue_comment.created">): Promise<void> {
   const { payload } = ctx;
@@ -38,6 +45,7 @@ async function runCommands(services: Services, ctx: Context<"issue_comment.creat
   const gh = githubFor(ctx.octokit, services);
   const log = ctx.log;
   const now = services.clock();
+  let pending: HistoryPendingError | null = null;
 
   for (const [index, command] of commands.entries()) {
     const actions: Action[] = [];
@@ -56,9 +64,11 @@ async function runCommands(services: Services, ctx: Context<"issue_comment.creat
         const note = current.currentlyInvalid
           ? "_The ladder file on the default branch is currently invalid; this uses the last valid ladder._"
           : undefined;
+        const waiting = await historyPending(historyGateOf(services, ctx.octokit, log), repo, fieldsFor(current.governance.counting));
+        pending ??= waiting;
         const plan = await planLadderReply(
           { ledger: services.store, kv: services.store, webUrl: services.settings.webUrl },
-          { repo, issueNumber, login, governance: current.governance, roster: current.roster, now, ...(note ? { note } : {}) },
+          { repo, issueNumber, login, governance: current.governance, roster: current.roster, now, historyPending: waiting !== null, ...(note ? { note } : {}) },
         );
         await runLadderPlan(services, gh, plan, log);
         continue;
@@ -94,6 +104,23 @@ async function runCommands(services: Services, ctx: Context<"issue_comment.creat
       actions.map((a) => (a.kind === "comment.create" ? { ...a, body: `${a.body}\n\n${marker}` } : a)),
       log,
     );
+  }
+  // Every command is answered; the delivery now waits for the history and runs again (see run-job.ts).
+  if (pending) throw pending;
+}
+
+/** Null when the history is ready to measure; the gate's rejection when it is still being read. */
+async function historyPending(
+  gate: ReturnType<typeof historyGateOf>,
+  repo: { owner: string; repo: string },
+  wanted: ReturnType<typeof fieldsFor>,
+): Promise<HistoryPendingError | null> {
+  try {
+    await gate.require(repo, wanted);
+    return null;
+  } catch (err) {
+    if (err instanceof HistoryPendingError) return err;
+    throw err;
   }
 }
 

@@ -19,6 +19,8 @@ import { loadProposalByIssue, loadProposalFor } from "../usecases/proposal-recor
 import type { Roster } from "../config/schema.js";
 import { progressBetween } from "../ladder/progress.js";
 import { renderProgressComment } from "../render/progress-comment.js";
+import { historyGateOf } from "../runtime/history-ports.js";
+import { fieldsFor } from "../usecases/history-readiness.js";
 
 /**
  * Measures `logins` and opens a proposal for each one eligible for their next
@@ -132,6 +134,8 @@ export async function sweepProposals(services: Services, octokit: Octokit, log: 
   for (const issue of await ports.propose.github.findOpenProposals(repo)) {
     await reviewIfProposal(services, octokit, log, repo, issue.number, branch);
   }
+  // New proposals only from a history that has been read (a sweep's gate says so without reading it again).
+  await historyGateOf(services, octokit, log).require(repo, fieldsFor(current.governance.counting));
   const query = contributionQuery(current.governance, repo);
   const [pullRequests, reviews] = await Promise.all([services.store.listPullRequests(query), services.store.listReviews(query)]);
   const eligible = eligibleProposals(measureAll({ pullRequests, reviews }, current.governance, current.roster, now));

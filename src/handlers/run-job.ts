@@ -5,12 +5,22 @@
  * delivery — and runs the route's handler. A failure is rethrown so the
  * queue retries it with backoff; the last failure is logged as an error and
  * the job is kept as failed (never dropped silently, never a crash).
+ *
+ * A delivery naming a repository whose history was never read asks for its
+ * backfill job first; a handler that must measure before that history is
+ * read rejects with `HistoryPendingError`, and the delivery then waits: it is
+ * enqueued again, to run after a delay (`waitDelaySeconds`), as a rerun, and
+ * this job completes. It gives up (logged as an error) after about a day.
  */
 import { Context, type Probot } from "probot";
 import { unpackPayload } from "../queue/delivery-payload.js";
-import type { DeliveryJobData, JobHandler, RunningJob } from "../queue/job-queue.js";
+import type { BackfillJobData, DeliveryJobData, JobHandler, JobQueue, RunningJob } from "../queue/job-queue.js";
 import { withDeliveryScope } from "../runtime/delivery-scope.js";
+import { noteRepository, queuedHistoryGate } from "../runtime/history-ports.js";
 import type { Services } from "../runtime/services.js";
+import { HistoryPendingError, MAX_HISTORY_WAITS, waitDelaySeconds } from "../usecases/history-readiness.js";
+import { runBackfillJob } from "./backfill.js";
+import { deliveryKey } from "./enqueue-delivery.js";
 import { findRoute } from "./routes.js";
 import { runSweep } from "./sweep.js";
 
@@ -29,8 +39,17 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
       });
       return;
     }
+    if (job.name === "backfill") {
+      const data = job.data as BackfillJobData;
+      const log = app.log.child({ job: job.id, backfill: data.repo, installation: data.installationId, attempt: job.attempt });
+      await reportFailure(job, log, `backfill of ${data.repo}`, () => runBackfillJob(app, jobServices, data, log));
+      return;
+    }
     const data = job.data as DeliveryJobData;
-    const log = app.log.child({ id: data.deliveryId, name: data.event, installation: data.installationId, handler: data.handler, attempt: job.attempt });
+    const waits = data.waits ?? 0;
+    // A delivery that waited for a history may have written part of its output before it began to wait.
+    if (waits > 0) jobServices.rerun = true;
+    const log = app.log.child({ id: data.deliveryId, name: data.event, installation: data.installationId, handler: data.handler, attempt: job.attempt, ...(waits > 0 ? { waits } : {}) });
     const route = findRoute(data.handler);
     if (!route) {
       // Queued by another version of the app; retrying cannot help.
@@ -45,9 +64,18 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
         const octokit = data.installationId !== null ? await app.auth(data.installationId) : await app.auth();
         const payload = unpackPayload(data);
         const ctx = new Context({ id: data.deliveryId, name: data.event, payload } as ContextEvent, octokit, log);
+        const queue = jobServices.queue;
+        if (queue && data.installationId !== null) {
+          await noteRepository(jobServices, data.installationId, repositoryOf(payload), log);
+          jobServices.historyGate = queuedHistoryGate(jobServices, queue, data.installationId, log);
+        }
         try {
           await route.run(jobServices, ctx);
         } catch (err) {
+          if (err instanceof HistoryPendingError && queue) {
+            await waitForHistory(jobServices, queue, data, err, log);
+            return;
+          }
           if (job.lastAttempt) jobServices.metrics.deliveries.inc({ event: data.event, outcome: "failed" });
           throw err;
         }
@@ -56,6 +84,34 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
       }),
     );
   };
+}
+
+/** "owner/name" of the repository the payload names, if any. */
+function repositoryOf(payload: unknown): string | null {
+  const name = (payload as { repository?: { full_name?: unknown } } | null)?.repository?.full_name;
+  return typeof name === "string" ? name : null;
+}
+
+/**
+ * Enqueues the delivery again, to run after a delay, under a key of its own
+ * per wait (so a retry of this job, or a replica, cannot enqueue it twice),
+ * unless it has waited long enough: then it is logged and dropped.
+ */
+async function waitForHistory(services: Services, queue: JobQueue, data: DeliveryJobData, err: HistoryPendingError, log: Probot["log"]): Promise<void> {
+  const waits = (data.waits ?? 0) + 1;
+  if (waits > MAX_HISTORY_WAITS) {
+    log.error({ repo: err.repo, waits: waits - 1 }, `the history of ${err.repo} was still not read after a day of waiting; the delivery is dropped`);
+    services.metrics.deliveries.inc({ event: data.event, outcome: "failed" });
+    return;
+  }
+  const delaySeconds = waitDelaySeconds(waits);
+  await queue.enqueue({
+    name: "delivery",
+    key: `${deliveryKey(services.settings.appId, data.deliveryId, data.handler)}:wait:${waits}`,
+    data: { ...data, waits },
+    delaySeconds,
+  });
+  log.info({ repo: err.repo, reason: err.reason, waits, delaySeconds }, "the repository's history is still being read; the delivery waits for it");
 }
 
 async function reportFailure(job: RunningJob, log: Probot["log"], what: string, work: () => Promise<void>): Promise<void> {

@@ -7,21 +7,34 @@
  * the sweep of its time slot (keyed by slot, so replicas ticking in the same
  * slot enqueue it once) into pg-boss's `singleton` sweep queue, which runs
  * at most one sweep at a time across every replica; without the queue, one
- * at a time per process.
+ * at a time per process. Each repository's history is read on its own: one
+ * that fails is logged with its name and error, counted in the sweep's
+ * result (`failed`), and the others go on; its proposals wait (no new ones
+ * from a history not read) for the next sweep.
  */
 import type { Probot } from "probot";
 import type { Services } from "../runtime/services.js";
-import { syncAll } from "./installation.js";
+import { checkOnlyHistoryGate, syncAll } from "../runtime/history-ports.js";
 import { ownerTypeFrom } from "../runtime/access-ports.js";
 import { sweepAccess } from "./access.js";
 import { sweepProposals } from "./proposals.js";
 
 export const LAST_SWEEP_KEY = "sweep:last";
 
-export async function runSweep(app: Probot, services: Services): Promise<{ installations: number; repositories: number }> {
+export interface SweepResult {
+  installations: number;
+  repositories: number;
+  /** Repositories whose history could not be read this sweep (each logged with its error). */
+  failed: number;
+}
+
+export async function runSweep(app: Probot, base: Services): Promise<SweepResult> {
+  // The histories were just read: one still not ready waits for the next sweep, it is not read again here.
+  const services: Services = { ...base, historyGate: checkOnlyHistoryGate(base.store) };
   const appOctokit = await app.auth();
   const installations = (await appOctokit.paginate("GET /app/installations", { per_page: 100 })) as Array<{ id: number }>;
   let repositories = 0;
+  let failed = 0;
   for (const installation of installations) {
     const log = app.log.child({ installation: installation.id, sweep: true });
     try {
@@ -33,7 +46,8 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
         owner?: { type?: string };
       }>;
       repositories += repos.length;
-      await syncAll(services, octokit, repos.map((r) => r.full_name), log);
+      const synced = await syncAll(services, octokit, repos.map((r) => r.full_name), log);
+      failed += synced.failed.length;
       for (const r of repos) {
         if (r.archived) continue;
         const [owner, name] = r.full_name.split("/") as [string, string];
@@ -49,8 +63,9 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
       log.error({ err }, "sweep of this installation failed; the next sweep retries");
     }
   }
-  await services.store.setValue(LAST_SWEEP_KEY, { at: services.clock().toISOString(), installations: installations.length, repositories });
-  return { installations: installations.length, repositories };
+  await services.store.setValue(LAST_SWEEP_KEY, { at: services.clock().toISOString(), installations: installations.length, repositories, failed });
+  if (failed > 0) app.log.warn({ failed }, `the history of ${failed} repositories could not be read this sweep; the next sweep retries them`);
+  return { installations: installations.length, repositories, failed };
 }
 
 /** Starts the timer; returns a stop function. A sweep still running when the next is due is not doubled. */

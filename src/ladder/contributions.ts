@@ -15,7 +15,13 @@ export interface MergedPullRequest {
   mergedAt: string;
   additions: number;
   deletions: number;
-  labels: string[];
+  /**
+   * The PR's labels, or null when unknown: the history was read without
+   * labels (the ladder did not need them then). A `counting.exclude_labels`
+   * rule treats null as "not known to be unlabelled" — it never counts as
+   * `[]` — and the next sync re-reads the history with labels.
+   */
+  labels: string[] | null;
   /**
    * Paths the PR touched, or null when unknown (the webhook payload does not
    * carry them). A `counting.paths` filter treats null as "not known to

@@ -42,7 +42,11 @@ function compile(counting: Counting): CountingRules {
       return null;
     },
     skipPullRequest(pr) {
-      if (labels.size > 0 && pr.labels.some((l) => labels.has(l.toLowerCase()))) return "excluded_label";
+      if (labels.size > 0) {
+        // Unknown labels are never read as "no labels": the PR may carry an excluded one.
+        if (pr.labels === null) return "unknown_labels";
+        if (pr.labels.some((l) => labels.has(l.toLowerCase()))) return "excluded_label";
+      }
       if (pr.additions + pr.deletions < counting.min_changed_lines) return "too_small";
       if (matchers.length > 0) {
         if (pr.paths === null) return "unknown_paths";

@@ -55,7 +55,7 @@ export interface WindowCount {
   skipped: SkipTally[];
 }
 
-const SKIP_ORDER: SkipReason[] = ["excluded_label", "too_small", "outside_paths", "unknown_paths", "own_pr", "dismissed", "same_pr"];
+const SKIP_ORDER: SkipReason[] = ["excluded_label", "unknown_labels", "too_small", "outside_paths", "unknown_paths", "own_pr", "dismissed", "same_pr"];
 
 export function classifyHistory(
   login: string,

@@ -36,6 +36,7 @@ export interface Evidence {
  */
 export type SkipReason =
   | "excluded_label" // the PR carries a label of `counting.exclude_labels`
+  | "unknown_labels" // `counting.exclude_labels` is set and the ledger does not know the PR's labels
   | "too_small" // additions + deletions below `counting.min_changed_lines`
   | "outside_paths" // touches none of `counting.paths`
   | "unknown_paths" // `counting.paths` is set and the ledger does not know the PR's paths

@@ -9,8 +9,8 @@
  * contract suite `test/queue/queue-contract.ts` runs against both.
  */
 
-/** The kinds of work: webhook handling and the periodic sweep. */
-export type JobName = "delivery" | "sweep";
+/** The kinds of work: webhook handling, the periodic sweep, and reading one repository's history. */
+export type JobName = "delivery" | "sweep" | "backfill";
 
 /** What a `delivery` job carries: enough to rebuild the handler's context. */
 export type DeliveryJobData = DeliveryJobFields & DeliveryPayloadField;
@@ -24,6 +24,12 @@ export interface DeliveryJobFields {
   handler: string;
   /** Installation of the verified payload; the worker authenticates as it. */
   installationId: number | null;
+  /**
+   * How many times this delivery has already waited for its repository's
+   * history to be read (absent: never). A waiting delivery is enqueued again
+   * under `<key>:wait:<n>`, to run after a delay.
+   */
+  waits?: number;
 }
 
 /**
@@ -44,6 +50,15 @@ export interface DeliveryJobFields {
  */
 export type DeliveryPayloadField = { payloadGz: string; payloadJson?: never } | { payloadJson: string; payloadGz?: never };
 
+/** What a `backfill` job carries: the repository whose history to read, and as which installation. */
+export interface BackfillJobData {
+  installationId: number;
+  /** "owner/name" */
+  repo: string;
+  /** Why it was asked for (logs): "installation", "repositories added", or the history's state. */
+  reason: string;
+}
+
 /** What a `sweep` job carries. */
 export interface SweepJobData {
   /** When the timer that enqueued it fired (ISO-8601). */
@@ -53,6 +68,7 @@ export interface SweepJobData {
 export interface JobDataMap {
   delivery: DeliveryJobData;
   sweep: SweepJobData;
+  backfill: BackfillJobData;
 }
 
 export interface JobSpec<N extends JobName = JobName> {
@@ -60,10 +76,13 @@ export interface JobSpec<N extends JobName = JobName> {
   /**
    * De-duplication key: at most one job per (name, key) is ever enqueued
    * while the job is retained (see `JobQueue.enqueue`). For deliveries
-   * `<app id>:<delivery id>:<handler>`; for the sweep its time slot.
+   * `<app id>:<delivery id>:<handler>`; for the sweep its time slot; for a
+   * backfill the repository and its sync state (`backfillJobKey`).
    */
   key: string;
   data: JobDataMap[N];
+  /** Run no sooner than this many seconds from now (default: at once). */
+  delaySeconds?: number;
 }
 
 /** A job handed to a worker. */
@@ -104,7 +123,8 @@ export interface JobQueue {
   /**
    * Starts running jobs with `handler`, at most `concurrency` at a time in
    * this process (default 4). `sweep` jobs run one at a time across every
-   * process sharing the queue. A rejected run is retried with exponential
+   * process sharing the queue; `backfill` jobs one at a time per process, on
+   * a worker of their own (a long history read never holds up deliveries). A rejected run is retried with exponential
    * backoff until its attempts are used up, then kept as failed (and
    * `handler` sees `lastAttempt: true` on that final run, so it can log the
    * error). A job whose process died mid-run is run again: at once on the

@@ -100,6 +100,8 @@ interface NewJob {
   id: string;
   name: JobName;
   data: object;
+  /** pg-boss's form: an interval ("30 seconds") from the database's now. */
+  startAfter?: string;
 }
 
 /** Jobs per INSERT; with ~25 KB payloads a batch stays around a megabyte or two. */
@@ -114,7 +116,7 @@ export class PgBossJobQueue implements JobQueue {
   private readonly insertSql: string;
   private readonly timings: QueueTimings;
   private readonly schema: string;
-  private readonly workerIds: Record<JobName, string[]> = { delivery: [], sweep: [] };
+  private readonly workerIds: Record<JobName, string[]> = { delivery: [], sweep: [], backfill: [] };
   /** Workers of this process running a job now (an idle one is woken on enqueue). */
   private readonly busy = new Set<string>();
   private stopped = false;
@@ -178,6 +180,16 @@ export class PgBossJobQueue implements JobQueue {
         retryBackoff: true,
         expireInSeconds: Math.max(t.runTimeoutSeconds, 4 * 3600),
       });
+      await queue.createQueue({
+        name: "backfill",
+        policy: "standard",
+        retryLimit: Math.max(0, t.attempts - 1),
+        retryDelay: t.retryDelaySeconds,
+        retryBackoff: true,
+        // A big history takes minutes; on PostgreSQL a replica that died mid-read is noticed after
+        // this (the sweep reads an unread history sooner); on the embedded store at once on restart.
+        expireInSeconds: Math.max(t.runTimeoutSeconds, 3600),
+      });
       if (opts.singleProcess) await queue.recoverAbandoned();
     } catch (err) {
       await queue.boss.stop({ graceful: false, close: !opts.db, wait: true }).catch(() => undefined);
@@ -221,8 +233,10 @@ export class PgBossJobQueue implements JobQueue {
 
   async enqueue<N extends JobName>(job: JobSpec<N>): Promise<boolean> {
     if (this.stopped) throw new Error("the queue is stopped");
-    const inserted = await this.inserts.run({ id: jobIdFor(job.name, job.key), name: job.name, data: job.data as unknown as object });
+    const delay = job.delaySeconds !== undefined && job.delaySeconds > 0 ? { startAfter: `${Math.ceil(job.delaySeconds)} seconds` } : {};
+    const inserted = await this.inserts.run({ id: jobIdFor(job.name, job.key), name: job.name, data: job.data as unknown as object, ...delay });
     if (!inserted) return false;
+    if (job.delaySeconds) return true;
     // Wake one idle local worker instead of waiting for its next poll. Only
     // one: on PGlite every fetch is serialised with the enqueues, so waking
     // them all made acknowledgements wait behind a fetch per worker.
@@ -252,7 +266,7 @@ export class PgBossJobQueue implements JobQueue {
       const outcomes: Array<PromiseSettledResult<boolean>> = [];
       for (const j of jobs) {
         try {
-          outcomes.push({ status: "fulfilled", value: (await urgently(() => this.boss.send(j.name, j.data, { id: j.id }))) !== null });
+          outcomes.push({ status: "fulfilled", value: (await urgently(() => this.boss.send(j.name, j.data, { id: j.id, ...(j.startAfter ? { startAfter: j.startAfter } : {}) }))) !== null });
         } catch (reason) {
           outcomes.push({ status: "rejected", reason });
         }
@@ -303,6 +317,7 @@ export class PgBossJobQueue implements JobQueue {
     };
     for (let i = 0; i < concurrency; i++) await start("delivery");
     await start("sweep");
+    await start("backfill");
   }
 
   async stats(): Promise<QueueStats> {
@@ -311,7 +326,7 @@ export class PgBossJobQueue implements JobQueue {
               count(*) FILTER (WHERE state = 'active')::int AS active,
               count(*) FILTER (WHERE state = 'failed')::int AS failed,
               COALESCE(extract(epoch FROM now() - min(created_on) FILTER (WHERE state IN ('created', 'retry'))), 0)::float8 AS oldest
-       FROM ${this.schema}.job WHERE name IN ('delivery', 'sweep')`,
+       FROM ${this.schema}.job WHERE name IN ('delivery', 'sweep', 'backfill')`,
       [],
     );
     const row = (rows[0] ?? {}) as { queued?: number; active?: number; failed?: number; oldest?: number };

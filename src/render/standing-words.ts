@@ -72,6 +72,7 @@ export function skipWords(t: SkipTally, counting: Counting): string {
     excluded_label: `${prs} with an excluded label (${counting.exclude_labels.join(", ")})`,
     too_small: counting.min_changed_lines === 1 ? `${prs} with no changed lines` : `${prs} smaller than ${counting.min_changed_lines} changed lines`,
     outside_paths: `${prs} touching none of the counted paths`,
+    unknown_labels: `${prs} whose labels are not known yet`,
     unknown_paths: `${prs} whose changed paths are not known yet`,
     own_pr: `${reviews} of their own ${t.count === 1 ? "PR" : "PRs"}`,
     dismissed: `${plural(t.count, "dismissed review")}`,

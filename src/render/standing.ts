@@ -160,6 +160,20 @@ function escapeMarkdown(text: string): string {
 }
 
 /** A login as a link to its profile: no `@`, so nobody is notified. */
+/**
+ * The `/ladder` reply while the repository's history is still being read: no
+ * numbers (any count would be wrong yet), and what happens next.
+ */
+export function renderHistoryPending(login: string, webUrl: string): string {
+  return [
+    `### Ladder standing of ${profileLink(login, webUrl)}`,
+    "",
+    "This repository's history is still being read, so there are no numbers to give yet: a count now would be incomplete.",
+    "",
+    "This comment will be edited with the standing as soon as the history is read; there is no need to ask again.",
+  ].join("\n");
+}
+
 function profileLink(login: string, webUrl: string): string {
   return `[${escapeMarkdown(login)}](${webUrl.replace(/\/+$/, "")}/${encodeURIComponent(login)})`;
 }

@@ -15,7 +15,9 @@ import { replaceCachedRoster } from "../usecases/current-governance.js";
 import type { DecideDeps } from "../usecases/decide-proposal.js";
 import { PROMOTION_LABEL, PROMOTION_MARKER, type ProposeDeps } from "../usecases/propose-promotion.js";
 import { contributionQuery } from "../usecases/reply-ladder.js";
+import { fieldsFor } from "../usecases/history-readiness.js";
 import { keepAccessOf } from "./access-ports.js";
+import { historyGateOf } from "./history-ports.js";
 import { githubFor, workerId, type Octokit, type Services } from "./services.js";
 
 const fallbackHolder = workerId();
@@ -33,6 +35,8 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
   const execute: ProposeDeps["github"]["execute"] = (actions, l) => gh.execute(actions, l, { dryRun });
   const holder = services.holder ?? fallbackHolder;
   const measure = async (login: string, roster: Roster, without?: { repo: string; number: number }): Promise<Standing> => {
+    // Never from a history not read (yet): rejects with HistoryPendingError, and the job waits for it.
+    await historyGateOf(services, octokit, log).require(repo, fieldsFor(governance.counting));
     const query = contributionQuery(governance, repo, [login]);
     const [all, reviews] = await Promise.all([services.store.listPullRequests(query), services.store.listReviews(query)]);
     const pullRequests = without ? all.filter((p) => !(p.number === without.number && p.repo.toLowerCase() === without.repo.toLowerCase())) : all;

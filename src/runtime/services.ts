@@ -22,6 +22,7 @@ import { configSourceFromOctokit } from "../config/probot-config-source.js";
 import type { Settings } from "./settings.js";
 import type { KeepRepoAccess } from "./access-ports.js";
 import type { ServerKindProbe } from "../github/server-kind.js";
+import type { HistoryGate } from "../usecases/history-readiness.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -30,7 +31,7 @@ export interface Services {
   settings: Settings;
   /** The clock, passed in so tests can fix it. */
   clock: () => Date;
-  /** Background work started by handlers (backfills); awaited on shutdown and by tests. */
+  /** Background work started by handlers; awaited on shutdown and by tests. (Backfills are queue jobs.) */
   background: Set<Promise<unknown>>;
   /** Prometheus metrics of this process (served at /metrics). */
   metrics: Metrics;
@@ -55,6 +56,13 @@ export interface Services {
    * something then first look for the copy an earlier attempt may have made.
    */
   rerun?: boolean;
+  /**
+   * Says whether a repository's history is read enough to measure (see
+   * usecases/history-readiness.ts). Set per job by the worker: a history not
+   * read gets its backfill job and the job waits. Absent (no queue): the
+   * history is read inline first (runtime/history-ports.ts `historyGateOf`).
+   */
+  historyGate?: HistoryGate;
   /**
    * Brings a repository's access in step with its roster (default: keepRepoAccess of
    * runtime/access-ports.ts, called through `keepAccessOf`). Handler tests of other

@@ -218,7 +218,7 @@ async function writePullRequests(tx: SqlClient, prs: readonly MergedPullRequest[
       merged_at: p.mergedAt,
       additions: p.additions,
       deletions: p.deletions,
-      labels: fields.labels ? p.labels : [],
+      labels: fields.labels ? p.labels : null,
       paths: fields.paths ? p.paths : null,
       url: p.url,
     }));

@@ -92,6 +92,21 @@ CREATE TABLE content_grants (
 CREATE INDEX content_grants_key_at ON content_grants (key, granted_at);
 `,
   },
+  {
+    version: 3,
+    name: "labels-unknown",
+    // Labels not read are unknown (NULL), never '[]'. Rows of repositories whose history was
+    // never read with labels held '[]' for "not read": they become unknown, so that a ladder
+    // that starts excluding labels re-reads them instead of counting those PRs as unlabelled.
+    sql: `
+ALTER TABLE pull_requests ALTER COLUMN labels DROP NOT NULL;
+ALTER TABLE pull_requests ALTER COLUMN labels DROP DEFAULT;
+UPDATE pull_requests AS p SET labels = NULL
+WHERE NOT EXISTS (
+  SELECT 1 FROM sync_state s WHERE s.repo_key = lower(p.repo) AND s.fields->>'labels' = 'true'
+);
+`,
+  },
 ];
 
 /**
@@ -134,7 +149,7 @@ export const SQL = {
   upsertPullRequests: `
 INSERT INTO pull_requests AS p (repo, number, author, merged_at, additions, deletions, labels, paths, url)
 SELECT x.repo, x.number, x.author, x.merged_at, x.additions, x.deletions,
-       COALESCE(x.labels, '[]'::jsonb), x.paths, x.url
+       x.labels, x.paths, x.url
 FROM jsonb_to_recordset($1::jsonb) AS x(repo text, number integer, author text, merged_at timestamptz,
        additions integer, deletions integer, labels jsonb, paths jsonb, url text)
 ON CONFLICT (repo, number) DO UPDATE SET
@@ -142,7 +157,7 @@ ON CONFLICT (repo, number) DO UPDATE SET
   merged_at = excluded.merged_at,
   additions = excluded.additions,
   deletions = excluded.deletions,
-  labels = CASE WHEN $2::boolean THEN excluded.labels ELSE p.labels END,
+  labels = CASE WHEN $2::boolean THEN COALESCE(excluded.labels, p.labels) ELSE p.labels END,
   paths = CASE WHEN $3::boolean THEN COALESCE(excluded.paths, p.paths) ELSE p.paths END,
   url = excluded.url`,
 

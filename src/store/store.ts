@@ -73,7 +73,8 @@ export interface LedgerStore {
   /**
    * Inserts or replaces merged PRs, keyed by (repo, number). Idempotent.
    * `paths: null` (unknown, e.g. from a webhook payload) never erases paths
-   * already known for that PR. Within one call, the last record of a key wins.
+   * already known for that PR, nor `labels: null` known labels. Within one
+   * call, the last record of a key wins.
    */
   upsertPullRequests(prs: readonly MergedPullRequest[]): Promise<void>;
   /** Inserts or replaces reviews, keyed by review id. Idempotent. */
@@ -83,7 +84,7 @@ export interface LedgerStore {
    * `upsertPullRequests`) and reviews (as `upsertReviews`). `fields` says which
    * optional fields these records carry; for a field they do not carry
    * (`labels: false`), the stored value of an existing PR is kept and a new PR
-   * gets `[]` (labels) or `null` (paths). Omitted: both carried.
+   * gets `null` (unknown) — for labels as for paths, never `[]`. Omitted: both carried.
    */
   upsertContributions(batch: {
     pullRequests: readonly MergedPullRequest[];

@@ -3,13 +3,18 @@
  * in the thread. The app keeps one reply per (thread, person) and updates it
  * when asked again instead of piling up comments; the reply's id is kept in
  * the store, and its body carries a hidden marker naming the person.
+ *
+ * While the repository's history is still being read (`historyPending`) the
+ * reply says so plainly and gives no numbers — a count from a ledger not yet
+ * read would be wrong — and the same reply is edited with the standing once
+ * the history is read (the command's job waits for it and runs again).
  */
 import type { Governance, Roster } from "../config/schema.js";
 import type { MergedPullRequest, SubmittedReview } from "../ladder/contributions.js";
 import { measureOne } from "../ladder/measure.js";
 import type { Action, RepoRef } from "../plan/actions.js";
 import { renderMarker } from "../render/markers.js";
-import { renderStandingMarkdown } from "../render/standing.js";
+import { renderHistoryPending, renderStandingMarkdown } from "../render/standing.js";
 import type { ContributionQuery, SyncState } from "../store/store.js";
 import type { KeyValueStore } from "./current-governance.js";
 
@@ -42,23 +47,22 @@ export interface LadderReplyPlan {
 
 export async function planLadderReply(
   deps: { ledger: LedgerReader; kv: KeyValueStore; webUrl: string },
-  input: { repo: RepoRef; issueNumber: number; login: string; governance: Governance; roster: Roster; now: Date; note?: string },
+  input: { repo: RepoRef; issueNumber: number; login: string; governance: Governance; roster: Roster; now: Date; note?: string; historyPending?: boolean },
 ): Promise<LadderReplyPlan> {
-  const query = contributionQuery(input.governance, input.repo, [input.login]);
-  const [prs, reviews, sync] = await Promise.all([
-    deps.ledger.listPullRequests(query),
-    deps.ledger.listReviews(query),
-    deps.ledger.getSyncState(`${input.repo.owner}/${input.repo.repo}`),
-  ]);
   const notes = [input.note ?? ""];
-  if (!sync?.backfilled) {
-    notes.push("_This repository's history is still being read; the numbers above may be incomplete. Ask again in a few minutes._");
+  let text: string;
+  if (input.historyPending) {
+    text = renderHistoryPending(input.login, deps.webUrl);
+  } else {
+    const query = contributionQuery(input.governance, input.repo, [input.login]);
+    const [prs, reviews] = await Promise.all([deps.ledger.listPullRequests(query), deps.ledger.listReviews(query)]);
+    // Reviews count only on other people's PRs, but the engine needs the person's own PR list for tenure:
+    // both lists above are already restricted to this person (as author or reviewer).
+    const standing = measureOne(input.login, { pullRequests: prs, reviews }, input.governance, input.roster, input.now);
+    text = renderStandingMarkdown(standing, input.governance, { webUrl: deps.webUrl, now: input.now });
   }
-  // Reviews count only on other people's PRs, but the engine needs the person's own PR list for tenure:
-  // both lists above are already restricted to this person (as author or reviewer).
-  const standing = measureOne(input.login, { pullRequests: prs, reviews }, input.governance, input.roster, input.now);
   const body = [
-    renderStandingMarkdown(standing, input.governance, { webUrl: deps.webUrl, now: input.now }),
+    text,
     ...notes.filter(Boolean).map((n) => `\n${n}`),
     "",
     renderMarker("ladder-reply", { login: input.login.toLowerCase() }),
@@ -73,3 +77,4 @@ export async function planLadderReply(
     : [{ kind: "comment.create", repo: input.repo, issueNumber: input.issueNumber, body }];
   return { actions, rememberAs: key, body, issueNumber: input.issueNumber };
 }
+

@@ -63,3 +63,37 @@ export async function syncRepository(
   );
   return result;
 }
+
+export interface SyncRepositoriesDeps extends Omit<SyncHistoryDeps, "log"> {
+  log: HistoryLog & { error(obj: object, msg?: string): void; child(bindings: Record<string, unknown>): HistoryLog };
+  /** The fields the repository's ladder counts by (see `fieldsFor`); rejects when the ladder cannot be read. */
+  fieldsFor(repo: { owner: string; repo: string }): Promise<HistoryFields>;
+}
+
+export interface SyncRepositoriesResult {
+  synced: HistoryResult[];
+  /** Repositories whose sync failed, with the error; the others were still synced. */
+  failed: Array<{ repo: string; error: unknown }>;
+}
+
+/**
+ * Brings the ledger of each repository up to date, one at a time. Each
+ * repository is isolated: one whose ladder or history cannot be read is
+ * logged with its name and error and the next one is still synced; the
+ * caller sees the failures in the result (the sweep reports them, a
+ * backfill job retries).
+ */
+export async function syncRepositories(deps: SyncRepositoriesDeps, fullNames: readonly string[]): Promise<SyncRepositoriesResult> {
+  const out: SyncRepositoriesResult = { synced: [], failed: [] };
+  for (const fullName of fullNames) {
+    const [owner, repo] = fullName.split("/") as [string, string];
+    try {
+      const fields = await deps.fieldsFor({ owner, repo });
+      out.synced.push(await syncRepository({ ...deps, log: deps.log.child({ repo: fullName }) }, { owner, repo, fields }));
+    } catch (error) {
+      deps.log.error({ err: error, repo: fullName }, `history of ${fullName} could not be read; the other repositories go on, and the next sweep retries it`);
+      out.failed.push({ repo: fullName, error });
+    }
+  }
+  return out;
+}

@@ -54,6 +54,12 @@ describe("foldPullRequestPayload", () => {
     });
   });
 
+  it("folds a payload without labels as labels unknown (null), never as no labels", () => {
+    const payload = mergedExample();
+    delete (payload.pull_request as unknown as { labels?: unknown }).labels;
+    expect(foldPullRequestPayload(payload)).toMatchObject({ number: 2, labels: null, paths: null });
+  });
+
   it.each([
     ["closed without merging (the example as GitHub sent it)", () => example<PullRequestClosedEvent>("pull_request", "closed")],
     [

@@ -306,6 +306,13 @@ describe("catchUpRepository", () => {
     expect(await store.getSyncState("relabel-o/r")).toMatchObject({ fields: { labels: false, paths: false } });
     expect((await store.listPullRequests({ owner: "relabel-o" }))[0]?.labels).toEqual(["odd"]);
   });
+
+  it("stores the labels of a history read without them as unknown (null), never as []", async () => {
+    const repo = makeRepo("nolabels-o/r", 3);
+    repo.serve(1);
+    await backfillRepository(client(), store, { owner: "nolabels-o", repo: "r", fields: { labels: false, paths: false } });
+    expect((await store.listPullRequests({ owner: "nolabels-o" })).map((p) => p.labels)).toEqual([null, null, null]);
+  });
 });
 
 describe("syncRepository", () => {

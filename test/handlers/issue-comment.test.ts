@@ -24,6 +24,8 @@ function commentPayload(body: string, sender = "ana", issueNumber = 5) {
 describe("issue_comment.created commands", () => {
   it("replies to /ladder @user with the standing, and updates that reply when asked again", async () => {
     const { probot, services } = await makeProbot({ now: new Date("2026-11-21T00:00:00Z") });
+    // The history was read (with labels: the spec ladder excludes `trivial`); test/e2e/cold-start covers a history not read yet.
+    await services.store.setSyncState({ repo: "acme/widgets", backfilled: true, updatedThrough: null, lastSyncAt: "2026-11-20T00:00:00.000Z", fields: { labels: true, paths: false } });
     await services.store.upsertPullRequests(
       [1, 2, 3, 4, 5].map((n) => ({
         repo: "acme/widgets",

@@ -85,7 +85,7 @@ afterEach(() => fake.assertNoViolations());
 
 describe("the periodic sweep", () => {
   it("backfills a repository it has never read (3 pages for 250 PRs)", async () => {
-    expect(await runSweep(probot, services)).toEqual({ installations: 1, repositories: 1 });
+    expect(await runSweep(probot, services)).toEqual({ installations: 1, repositories: 1, failed: 0 });
     expect(cursors()).toHaveLength(3);
     expect((await services.store.listPullRequests({ repos: [`${OWNER}/${REPO}`] })).length).toBe(250);
     expect(await services.store.getSyncState(`${OWNER}/${REPO}`)).toMatchObject({ backfilled: true, updatedThrough: new Date(T0 + 250 * HOUR).toISOString() });
@@ -127,5 +127,28 @@ describe("the periodic sweep", () => {
     fake.resetLog();
     await runSweep(probot, services);
     expect(cursors()).toEqual([null]);
+  });
+
+  it("isolates each repository: one whose history cannot be read is counted as failed, the others are still swept", async () => {
+    fake.addRepo({ owner: OWNER, name: "broken", installationId: 7 });
+    // The broken repository's sync fails at its first step (its sync state cannot be read).
+    const store = new Proxy(services.store, {
+      get(target, prop, receiver) {
+        if (prop === "getSyncState") {
+          return async (repo: string) => {
+            if (repo.toLowerCase() === `${OWNER}/broken`) throw new Error("sync state unreadable");
+            return target.getSyncState(repo);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const result = await runSweep(probot, { ...services, store });
+    expect(result).toEqual({ installations: 1, repositories: 2, failed: 1 });
+    // widgets was caught up and its proposals and access swept (broken has no ladder: no access to keep).
+    expect(cursors()).toEqual([null]);
+    expect(accessSyncs.map((c) => c.repo.repo)).toEqual([REPO]);
+    expect(await services.store.getValue("sweep:last")).toMatchObject({ repositories: 2, failed: 1 });
   });
 });

@@ -57,6 +57,9 @@ describe("exclusions", () => {
     ["a plain PR", pr("ana", 1), smallLadder(), 1, []],
     ["a PR labelled with an excluded label, any case", pr("ana", 1, { labels: ["Trivial"] }), smallLadder({ counting: { exclude_labels: ["trivial"] } }), 0, [{ reason: "excluded_label", count: 1 }]],
     ["a PR with other labels", pr("ana", 1, { labels: ["docs"] }), smallLadder({ counting: { exclude_labels: ["trivial"] } }), 1, []],
+    // Labels never read: not counted as unlabelled while the ladder excludes labels (the history is read again with them).
+    ["a PR whose labels are unknown, with exclude_labels", pr("ana", 1, { labels: null }), smallLadder({ counting: { exclude_labels: ["trivial"] } }), 0, [{ reason: "unknown_labels", count: 1 }]],
+    ["a PR whose labels are unknown, without exclude_labels", pr("ana", 1, { labels: null }), smallLadder(), 1, []],
     ["a PR with no changed lines", pr("ana", 1, { additions: 0, deletions: 0 }), smallLadder(), 0, [{ reason: "too_small", count: 1 }]],
     ["a PR just under min_changed_lines", pr("ana", 1, { additions: 5, deletions: 4 }), smallLadder({ counting: { min_changed_lines: 10 } }), 0, [{ reason: "too_small", count: 1 }]],
     ["a PR exactly at min_changed_lines (deletions count)", pr("ana", 1, { additions: 4, deletions: 6 }), smallLadder({ counting: { min_changed_lines: 10 } }), 1, []],

@@ -137,6 +137,28 @@ export function queueContract(subject: QueueSubject): void {
     expect(await q.stats()).toMatchObject({ queued: 0, active: 0, failed: 0 });
   });
 
+  it("runs a delayed job no sooner than its delay, and backfill jobs on a worker of their own", async () => {
+    const q = await openQueue(schema());
+    const runs: Array<{ name: string; at: number }> = [];
+    // A backfill that runs long does not hold up deliveries: it has its own worker.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await q.work(async (job) => {
+      runs.push({ name: job.name === "delivery" ? (job.data as DeliveryJobData).deliveryId : job.name, at: Date.now() });
+      if (job.name === "backfill") await held;
+    }, { concurrency: 1 });
+    expect(await q.enqueue({ name: "backfill", key: "acme/widgets:never:1", data: { installationId: 1, repo: "acme/widgets", reason: "never read" } })).toBe(true);
+    expect(await q.enqueue({ name: "backfill", key: "acme/widgets:never:1", data: { installationId: 1, repo: "acme/widgets", reason: "never read" } })).toBe(false);
+    await waitFor(() => runs.some((r) => r.name === "backfill"), "the backfill to start");
+    const sent = Date.now();
+    expect(await q.enqueue({ ...delivery("later"), delaySeconds: 2 })).toBe(true);
+    expect(await q.enqueue(delivery("now"))).toBe(true);
+    await waitFor(() => runs.some((r) => r.name === "later"), "the delayed job", 15_000);
+    release();
+    expect(runs.find((r) => r.name === "now")!.at).toBeLessThan(runs.find((r) => r.name === "later")!.at);
+    expect(runs.find((r) => r.name === "later")!.at - sent).toBeGreaterThanOrEqual(1500);
+  }, 30_000);
+
   it("runs a job an earlier version queued with its payload as plain JSON text", async () => {
     const q = await openQueue(schema());
     const runs: RunningJob[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { measureOne } from "../../src/ladder/measure.js";
 import type { Ledger } from "../../src/ladder/standing.js";
-import { renderStandingMarkdown, renderStandingText } from "../../src/render/standing.js";
+import { renderHistoryPending, renderStandingMarkdown, renderStandingText } from "../../src/render/standing.js";
 import { EMPTY_ROSTER, NOW, pr, review, roster, smallLadder, specLadder } from "../ladder/builders.js";
 
 const WEB = "https://github.com";
@@ -133,5 +133,24 @@ describe("renderStandingText", () => {
     ["x[bot]", roster([]), { pullRequests: [], reviews: [] }, "x[bot] (no role): not counted (bot)"],
   ])("heads %s's line with the verdict", (login, r, ledger, head) => {
     expect(renderStandingText(measureOne(login, ledger, smallLadder(), r, NOW)).split("\n")[0]).toBe(head);
+  });
+});
+
+describe("renderHistoryPending", () => {
+  it("says plainly that the history is being read, gives no numbers, and links the person without a mention", () => {
+    expect(renderHistoryPending("ana", WEB)).toMatchInlineSnapshot(`
+"### Ladder standing of [ana](https://github.com/ana)
+
+This repository's history is still being read, so there are no numbers to give yet: a count now would be incomplete.
+
+This comment will be edited with the standing as soon as the history is read; there is no need to ask again."
+`);
+  });
+
+  it("shows how the ladder counts PRs whose labels were not read", () => {
+    const ledger: Ledger = { pullRequests: [pr("ana", 3, { number: 1, labels: null }), pr("ana", 4, { number: 2, labels: [] })], reviews: [] };
+    const gov = smallLadder({ counting: { exclude_labels: ["trivial"] } });
+    const text = renderStandingMarkdown(measureOne("ana", ledger, gov, EMPTY_ROSTER, NOW), gov, { webUrl: WEB, now: NOW });
+    expect(text).toContain("1 PR whose labels are not known yet");
   });
 });

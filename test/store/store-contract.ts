@@ -117,6 +117,18 @@ export function storeContract(subject: StoreSubject): void {
       expect(got).toMatchObject({ paths: ["a.ts"], labels: ["late"] });
     });
 
+    it("stores unknown labels as null, and never erases known labels with unknown ones", async () => {
+      const repo = "labels-org/one";
+      await store.upsertPullRequests([pr(repo, 1, { labels: null }), pr(repo, 2, { labels: ["docs"] }), pr(repo, 3, { labels: [] })]);
+      await store.upsertPullRequests([pr(repo, 2, { labels: null, additions: 7 })]);
+      const got = await store.listPullRequests({ repos: [repo] });
+      expect(got.map((p) => [p.number, p.labels, p.additions])).toEqual([
+        [1, null, 10],
+        [2, ["docs"], 7],
+        [3, [], 10],
+      ]);
+    });
+
     it("keeps stored labels and paths for fields a batch does not carry", async () => {
       const repo = "fields-org/one";
       await store.upsertPullRequests([pr(repo, 1, { labels: ["trivial"], paths: ["a.ts"] })]);
@@ -126,9 +138,10 @@ export function storeContract(subject: StoreSubject): void {
         fields: { labels: false, paths: false },
       });
       const got = await store.listPullRequests({ repos: [repo] });
+      // A new PR's labels not carried are unknown (null), never [] ("no labels").
       expect(got.map((p) => [p.number, p.additions, p.labels, p.paths])).toEqual([
         [1, 5, ["trivial"], ["a.ts"]],
-        [2, 10, [], null],
+        [2, 10, null, null],
       ]);
       expect((await store.listReviews({ repos: [repo] })).map((r) => r.id)).toEqual([9001]);
     });
