@@ -1,0 +1,224 @@
+/**
+ * Issue 10, finding 4, end to end: after an approval lands, nothing proposes
+ * the person just promoted again — not the sweeps that follow, not the app's
+ * own push webhook for the decision commit (delivered late, and twice), on
+ * one replica and on two replicas sharing one PostgreSQL with deliveries
+ * alternated between them and both sweeping. The real server (`npm start`),
+ * signed webhooks, the stateful fake GitHub.
+ */
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
+import { examplePayload, sendWebhook } from "../support/webhooks.js";
+
+const OWNER = "acme";
+const REPO = "widgets";
+const INSTALLATION = 7;
+const SECRET = "repropose-secret";
+const DAY = 86_400_000;
+const ROSTER_PATH = ".github/roster.yml";
+const LOG_PATH = "GOVERNANCE-LOG.md";
+const ladder = readFileSync("fixtures/governance/spec-example.yml", "utf8");
+const ROSTER = "members:\n  - login: alice\n    role: maintainer\n    since: 2024-01-15\n  - login: bob\n    role: maintainer\n    since: 2024-03-01\n";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function seededFake(): Promise<FakeGitHub> {
+  return startFakeGitHub().then((fake) => {
+    fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
+    fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
+    fake.putFile(OWNER, REPO, ROSTER_PATH, ROSTER);
+    // ana: 4 merged PRs in the window; member needs 5, which the scenario's merge brings.
+    const now = Date.now();
+    for (let i = 1; i <= 4; i++) fake.addMergedPullRequest(OWNER, REPO, { number: i, author: "ana", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
+    return fake;
+  });
+}
+
+/** Sends deliveries to the replicas in turn (one replica: always that one). */
+class Deliveries {
+  private n = 0;
+  constructor(private readonly apps: readonly AppProcess[]) {}
+  send(event: string, payload: unknown) {
+    const app = this.apps[this.n % this.apps.length]!;
+    return sendWebhook(app.webhookUrl, { secret: SECRET, event, deliveryId: `repropose-${process.pid}-${++this.n}`, payload });
+  }
+}
+
+const sweepsFinished = (app: AppProcess) => (app.output().match(/"msg":"sweep finished"/g) ?? []).length;
+
+/**
+ * The whole promotion, then sweeps and the push webhooks; returns nothing,
+ * asserts as it goes. `apps`: the replicas, deliveries alternated between them.
+ */
+async function promoteThenSweep(fake: FakeGitHub, apps: readonly AppProcess[]): Promise<void> {
+  const deliveries = new Deliveries(apps);
+  const promotionIssues = () => fake.issues(OWNER, REPO).filter((i) => i.labels.includes("stewards:promotion") && /\bana\b/.test(i.title) && /member/.test(i.title));
+  const comment = (body: string, issue: number, sender: string) =>
+    examplePayload("issue_comment", "created", {
+      owner: OWNER,
+      repo: REPO,
+      installationId: INSTALLATION,
+      sender,
+      patch: { issue: { number: issue }, comment: { body, user: { login: sender, id: 9000, type: "User" } }, repository: { default_branch: "main" } },
+    });
+
+  // ana becomes eligible: her fifth PR merges.
+  fake.addMergedPullRequest(OWNER, REPO, { number: 5, author: "ana", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+  await deliveries.send(
+    "pull_request",
+    examplePayload("pull_request", "closed", {
+      owner: OWNER,
+      repo: REPO,
+      installationId: INSTALLATION,
+      sender: "ana",
+      patch: {
+        pull_request: { number: 5, merged: true, merged_at: new Date().toISOString(), additions: 3, deletions: 0, labels: [], user: { login: "ana", id: 5005, type: "User" } },
+        repository: { default_branch: "main" },
+      },
+    }),
+  );
+  const [issue] = await eventually(() => (promotionIssues().length ? promotionIssues() : undefined), "the promotion issue", 60_000);
+
+  // Two maintainers approve; a comment makes the app re-read the reactions (the sweeps do too, every 2 s).
+  fake.addReaction(OWNER, REPO, { issue: issue!.number }, { user: "alice", content: "+1" });
+  fake.addReaction(OWNER, REPO, { issue: issue!.number }, { user: "bob", content: "+1" });
+  await deliveries.send("issue_comment", comment("Approved, welcome!", issue!.number, "carol"));
+  await eventually(() => fake.issues(OWNER, REPO).find((i) => i.number === issue!.number)!.state === "closed", "the approval to land", 60_000);
+  const repo = fake.state.requireRepo(OWNER, REPO);
+  const decision = [...repo.commits.values()].find((c) => /^D-\d+: promote ana to member/.test(c.message))!;
+  expect(decision).toBeDefined();
+
+  // The app's own push for the decision commit, as GitHub sends it: at once, to each replica in turn.
+  const push = () =>
+    examplePayload("push", undefined, {
+      owner: OWNER,
+      repo: REPO,
+      installationId: INSTALLATION,
+      sender: "stewards[bot]",
+      patch: {
+        ref: "refs/heads/main",
+        before: decision.parents[0],
+        after: decision.sha,
+        deleted: false,
+        sender: { login: "stewards[bot]", type: "Bot" },
+        repository: { default_branch: "main" },
+        head_commit: { id: decision.sha, message: decision.message, added: [], removed: [], modified: [ROSTER_PATH, LOG_PATH] },
+        commits: [{ id: decision.sha, message: decision.message, added: [], removed: [], modified: [ROSTER_PATH, LOG_PATH] }],
+      },
+    });
+  await deliveries.send("push", push());
+
+  // Two sweeps on each replica after the approval…
+  const base = apps.map(sweepsFinished);
+  await eventually(() => apps.every((a, i) => sweepsFinished(a) >= base[i]! + 2), "two sweeps on each replica", 90_000);
+  // …then the same push again, late (GitHub redelivers; a second replica gets it), and two more sweeps each.
+  for (let i = 0; i < apps.length; i++) await deliveries.send("push", push());
+  const later = apps.map(sweepsFinished);
+  await eventually(() => apps.every((a, i) => sweepsFinished(a) >= later[i]! + 2), "two more sweeps on each replica", 90_000);
+  // A merged PR of ana's after the promotion measures her as a member: nothing to propose.
+  fake.addMergedPullRequest(OWNER, REPO, { number: 60, author: "ana", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+  await deliveries.send(
+    "pull_request",
+    examplePayload("pull_request", "closed", {
+      owner: OWNER,
+      repo: REPO,
+      installationId: INSTALLATION,
+      sender: "ana",
+      patch: {
+        pull_request: { number: 60, merged: true, merged_at: new Date().toISOString(), additions: 3, deletions: 0, labels: [], user: { login: "ana", id: 5060, type: "User" } },
+        repository: { default_branch: "main" },
+      },
+    }),
+  );
+  await sleep(3000);
+
+  // One proposal for ana as member, ever; she is on the roster once; one decision, written once.
+  expect(promotionIssues().map((i) => [i.number, i.state])).toEqual([[issue!.number, "closed"]]);
+  const roster = fake.file(OWNER, REPO, ROSTER_PATH)!;
+  expect(roster.match(/login: ana\b/g)).toHaveLength(1);
+  expect(roster).toMatch(/- login: ana\n\s+role: member\n\s+since: \d{4}-\d{2}-\d{2}\n\s+decision: D-0001/);
+  const log = fake.file(OWNER, REPO, LOG_PATH)!;
+  expect(log.match(/^## D-\d+ — .*$/gm)).toEqual(["## D-0001 — promotion: ana"]);
+  expect([...repo.commits.values()].filter((c) => / promote ana /.test(c.message))).toHaveLength(1);
+  const outcomes = fake.comments(OWNER, REPO, issue!.number).filter((c) => c.user.login.endsWith("[bot]") && /D-0001/.test(c.body));
+  expect(outcomes).toHaveLength(1);
+  expect(fake.issues(OWNER, REPO).filter((i) => i.state === "open" && i.labels.includes("stewards:promotion"))).toEqual([]);
+  fake.assertNoViolations();
+}
+
+/** The installation event to the first replica; its backfill may run on any of them (the queue). */
+async function install(apps: readonly AppProcess[]): Promise<void> {
+  const payload = examplePayload("installation", "created", {
+    installationId: INSTALLATION,
+    patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
+  });
+  await sendWebhook(apps[0]!.webhookUrl, { secret: SECRET, event: "installation", deliveryId: `repropose-install-${process.pid}`, payload });
+  await eventually(() => apps.some((a) => a.output().includes('"msg":"history backfilled"')), "the backfill to finish", 60_000);
+}
+
+describe("one replica", () => {
+  let fake: FakeGitHub;
+  let app: AppProcess | undefined;
+
+  beforeAll(async () => {
+    fake = await seededFake();
+    app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "2s" }), { timeoutMs: 150_000 });
+    await install([app]);
+  }, 240_000);
+
+  afterAll(async () => {
+    if (process.env.E2E_DEBUG) console.log(app?.output());
+    await app?.stop();
+    await fake?.close();
+  });
+
+  it("never proposes the person just promoted again", async () => {
+    await promoteThenSweep(fake, [app!]);
+  }, 240_000);
+});
+
+const databaseUrl = process.env.TEST_DATABASE_URL;
+
+if (databaseUrl) {
+  describe("two replicas on one PostgreSQL", () => {
+    let fake: FakeGitHub;
+    let replicas: AppProcess[] = [];
+    const database = `stewards_repropose_${process.pid}`;
+    const admin = async (sql: string) => {
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
+    };
+
+    beforeAll(async () => {
+      await admin(`DROP DATABASE IF EXISTS ${database}`);
+      await admin(`CREATE DATABASE ${database}`);
+      const url = new URL(databaseUrl);
+      url.pathname = `/${database}`;
+      fake = await seededFake();
+      const env = installedAppEnv(fake.host, SECRET, { DATABASE_URL: url.toString(), SWEEP_INTERVAL: "2s" });
+      // `npm start` builds first; the second replica starts from that build.
+      const first = await startApp(env, { timeoutMs: 150_000 });
+      replicas = [first, await startApp(env, { command: ["node", "dist/bin/start.js"] })];
+      await install(replicas);
+    }, 240_000);
+
+    afterAll(async () => {
+      if (process.env.E2E_DEBUG) for (const r of replicas) console.log(r.output());
+      await Promise.all(replicas.map((r) => r.stop()));
+      await fake?.close();
+      await admin(`DROP DATABASE IF EXISTS ${database}`);
+    });
+
+    it("through a whole promotion and the sweeps after it, proposes nothing twice and writes nothing twice", async () => {
+      await promoteThenSweep(fake, replicas);
+    }, 300_000);
+  });
+} else {
+  console.log("repropose e2e: TEST_DATABASE_URL is not set, so the two-replica test on PostgreSQL did not run (scripts/ci-postgres.sh starts a server; .ci/run does)");
+}
