@@ -5,11 +5,19 @@
  * one replica and on two replicas sharing one PostgreSQL with deliveries
  * alternated between them and both sweeping. The real server (`npm start`),
  * signed webhooks, the stateful fake GitHub.
+ *
+ * Two scenarios, one per cause found: (1) ana's promotion, with the sweeps
+ * running as they do (the sweep that applied an approval measured everyone
+ * with the roster it read before); (2) ben's, while a reload of the cached
+ * roster is slow: it read the roster before ben's commit and answers after
+ * the commit refreshed the cache (a proxy in front of GitHub holds that one
+ * response), and must not write its read back over the refresh.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import pg from "pg";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
-import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
+import { eventually, freePort, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
 const OWNER = "acme";
@@ -31,6 +39,8 @@ function seededFake(): Promise<FakeGitHub> {
     // ana: 4 merged PRs in the window; member needs 5, which the scenario's merge brings.
     const now = Date.now();
     for (let i = 1; i <= 4; i++) fake.addMergedPullRequest(OWNER, REPO, { number: i, author: "ana", mergedAt: new Date(now - (60 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
+    // ben likewise, for the second scenario (PRs #200–#203; his fifth is #500).
+    for (let i = 0; i < 4; i++) fake.addMergedPullRequest(OWNER, REPO, { number: 200 + i, author: "ben", mergedAt: new Date(now - (50 - i) * DAY).toISOString(), additions: 10, deletions: 2 });
     return fake;
   });
 }
@@ -44,6 +54,57 @@ class Deliveries {
     return sendWebhook(app.webhookUrl, { secret: SECRET, event, deliveryId: `repropose-${process.pid}-${++this.n}`, payload });
   }
 }
+
+/**
+ * An HTTP proxy in front of the fake GitHub that can hold back the response
+ * to one request: GitHub has answered (the roster's text is what the branch
+ * held then), the app has not got the answer yet — a slow read.
+ */
+interface HoldingProxy {
+  host: string;
+  /** Holds the response to the next GET whose URL matches `re`. */
+  holdNext(re: RegExp): void;
+  /** How many responses are held now. */
+  held(): number;
+  release(): void;
+  close(): Promise<void>;
+}
+
+async function startHoldingProxy(fake: FakeGitHub): Promise<HoldingProxy> {
+  const [host, port] = fake.host.split(":") as [string, string];
+  let armed: RegExp | null = null;
+  const held: Array<() => void> = [];
+  const server: Server = createServer((req, res) => {
+    const hold = armed !== null && req.method === "GET" && armed.test(req.url ?? "");
+    if (hold) armed = null;
+    const upstream = httpRequest({ host, port: Number(port), method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      const forward = () => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      };
+      if (hold) held.push(forward);
+      else forward();
+    });
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  const listen = await freePort();
+  await new Promise<void>((r) => server.listen(listen, "127.0.0.1", () => r()));
+  return {
+    host: `127.0.0.1:${listen}`,
+    holdNext: (re) => void (armed = re),
+    held: () => held.length,
+    release: () => held.splice(0).forEach((f) => f()),
+    close: () => {
+      held.splice(0).forEach((f) => f());
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** A read of the roster at the default branch (no `ref`): what the cache reloads. */
+const ROSTER_READ = /\/contents\/\.github(%2F|\/)roster\.yml$/;
 
 const sweepsFinished = (app: AppProcess) => (app.output().match(/"msg":"sweep finished"/g) ?? []).length;
 
@@ -149,6 +210,94 @@ async function promoteThenSweep(fake: FakeGitHub, apps: readonly AppProcess[]): 
   fake.assertNoViolations();
 }
 
+function mergedPr(number: number, author: string) {
+  return examplePayload("pull_request", "closed", {
+    owner: OWNER,
+    repo: REPO,
+    installationId: INSTALLATION,
+    sender: author,
+    patch: {
+      pull_request: { number, merged: true, merged_at: new Date().toISOString(), additions: 3, deletions: 0, labels: [], user: { login: author, id: 5000 + number, type: "User" } },
+      repository: { default_branch: "main" },
+    },
+  });
+}
+
+/**
+ * Scenario 2: ben's promotion lands while another reader's reload of the
+ * cached roster is slow — it read the roster before ben's commit, and its
+ * answer arrives after the commit refreshed the cache. Then sweeps.
+ */
+async function promoteDuringSlowReload(fake: FakeGitHub, apps: readonly AppProcess[], proxy: HoldingProxy): Promise<void> {
+  const deliveries = new Deliveries(apps);
+  const bensIssues = () => fake.issues(OWNER, REPO).filter((i) => i.labels.includes("stewards:promotion") && /\bben\b/.test(i.title) && /member/.test(i.title));
+  const total = () => apps.reduce((n, a) => n + sweepsFinished(a), 0);
+  fake.addMergedPullRequest(OWNER, REPO, { number: 500, author: "ben", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+  await deliveries.send("pull_request", mergedPr(500, "ben"));
+  const [issue] = await eventually(() => (bensIssues().length ? bensIssues() : undefined), "ben's promotion issue", 60_000);
+
+  // Someone edits the roster by hand (a comment line, nobody's role changes): the push expires the cache.
+  // The next reader reloads it — and that read's answer is held back.
+  proxy.holdNext(ROSTER_READ);
+  const head = fake.state.resolveRef(fake.state.requireRepo(OWNER, REPO), "main")!;
+  const edit = fake.putFile(OWNER, REPO, ROSTER_PATH, `${fake.file(OWNER, REPO, ROSTER_PATH)!}# Reviewed by alice.\n`, { message: "roster: a note" });
+  await deliveries.send(
+    "push",
+    examplePayload("push", undefined, {
+      owner: OWNER,
+      repo: REPO,
+      installationId: INSTALLATION,
+      sender: "alice",
+      patch: {
+        ref: "refs/heads/main",
+        before: head,
+        after: edit,
+        deleted: false,
+        sender: { login: "alice", type: "User" },
+        repository: { default_branch: "main" },
+        head_commit: { id: edit, message: "roster: a note", added: [], removed: [], modified: [ROSTER_PATH] },
+        commits: [{ id: edit, message: "roster: a note", added: [], removed: [], modified: [ROSTER_PATH] }],
+      },
+    }),
+  );
+  await eventually(() => proxy.held() > 0, "a reload of the roster to be under way (its answer held)", 30_000);
+
+  // Meanwhile ben is approved: the comment's own reload is answered at once, the commit lands, the cache is refreshed.
+  fake.addReaction(OWNER, REPO, { issue: issue!.number }, { user: "alice", content: "+1" });
+  fake.addReaction(OWNER, REPO, { issue: issue!.number }, { user: "bob", content: "+1" });
+  await deliveries.send(
+    "issue_comment",
+    examplePayload("issue_comment", "created", {
+      owner: OWNER,
+      repo: REPO,
+      installationId: INSTALLATION,
+      sender: "carol",
+      patch: { issue: { number: issue!.number }, comment: { body: "LGTM", user: { login: "carol", id: 9001, type: "User" } }, repository: { default_branch: "main" } },
+    }),
+  );
+  await eventually(() => fake.issues(OWNER, REPO).find((i) => i.number === issue!.number)!.state === "closed", "ben's approval to land", 60_000);
+  await eventually(() => fake.comments(OWNER, REPO, issue!.number).some((c) => c.user.login.endsWith("[bot]") && /promot|D-\d+/.test(c.body)), "the outcome comment");
+  // Now the slow reload gets its answer: the roster from before ben's commit.
+  proxy.release();
+
+  const base = total();
+  await eventually(() => total() >= base + 2 * apps.length, "two sweeps per replica", 90_000);
+  fake.addMergedPullRequest(OWNER, REPO, { number: 900, author: "ben", mergedAt: new Date().toISOString(), additions: 3, deletions: 0 });
+  await deliveries.send("pull_request", mergedPr(900, "ben"));
+  await sleep(3000);
+
+  expect(bensIssues().map((i) => [i.number, i.state])).toEqual([[issue!.number, "closed"]]);
+  const roster = fake.file(OWNER, REPO, ROSTER_PATH)!;
+  expect(roster.match(/login: ben\b/g)).toHaveLength(1);
+  expect(roster.match(/login: ana\b/g)).toHaveLength(1);
+  const log = fake.file(OWNER, REPO, LOG_PATH)!;
+  expect(log.match(/^## D-\d+ — promotion: .*$/gm)).toEqual(["## D-0001 — promotion: ana", expect.stringMatching(/^## D-\d+ — promotion: ben$/)]);
+  const repo = fake.state.requireRepo(OWNER, REPO);
+  expect([...repo.commits.values()].filter((c) => / promote ben /.test(c.message))).toHaveLength(1);
+  expect(fake.issues(OWNER, REPO).filter((i) => i.state === "open" && i.labels.includes("stewards:promotion"))).toEqual([]);
+  fake.assertNoViolations();
+}
+
 /** The installation event to the first replica; its backfill may run on any of them (the queue). */
 async function install(apps: readonly AppProcess[]): Promise<void> {
   const payload = examplePayload("installation", "created", {
@@ -161,22 +310,29 @@ async function install(apps: readonly AppProcess[]): Promise<void> {
 
 describe("one replica", () => {
   let fake: FakeGitHub;
+  let proxy: HoldingProxy;
   let app: AppProcess | undefined;
 
   beforeAll(async () => {
     fake = await seededFake();
-    app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "2s" }), { timeoutMs: 150_000 });
+    proxy = await startHoldingProxy(fake);
+    app = await startApp(installedAppEnv(proxy.host, SECRET, { SWEEP_INTERVAL: "2s" }), { timeoutMs: 150_000 });
     await install([app]);
   }, 240_000);
 
   afterAll(async () => {
-    if (process.env.E2E_DEBUG) console.log(app?.output());
+    if (process.env.E2E_DEBUG) writeFileSync("/tmp/repropose-one.log", app?.output() ?? "");
     await app?.stop();
+    await proxy?.close();
     await fake?.close();
   });
 
   it("never proposes the person just promoted again", async () => {
     await promoteThenSweep(fake, [app!]);
+  }, 240_000);
+
+  it("nor when a slow reload read the roster before the promotion's commit", async () => {
+    await promoteDuringSlowReload(fake, [app!], proxy);
   }, 240_000);
 });
 
@@ -185,6 +341,7 @@ const databaseUrl = process.env.TEST_DATABASE_URL;
 if (databaseUrl) {
   describe("two replicas on one PostgreSQL", () => {
     let fake: FakeGitHub;
+    let proxy: HoldingProxy;
     let replicas: AppProcess[] = [];
     const database = `stewards_repropose_${process.pid}`;
     const admin = async (sql: string) => {
@@ -203,7 +360,8 @@ if (databaseUrl) {
       const url = new URL(databaseUrl);
       url.pathname = `/${database}`;
       fake = await seededFake();
-      const env = installedAppEnv(fake.host, SECRET, { DATABASE_URL: url.toString(), SWEEP_INTERVAL: "2s" });
+      proxy = await startHoldingProxy(fake);
+      const env = installedAppEnv(proxy.host, SECRET, { DATABASE_URL: url.toString(), SWEEP_INTERVAL: "2s" });
       // `npm start` builds first; the second replica starts from that build.
       const first = await startApp(env, { timeoutMs: 150_000 });
       replicas = [first, await startApp(env, { command: ["node", "dist/bin/start.js"] })];
@@ -213,12 +371,17 @@ if (databaseUrl) {
     afterAll(async () => {
       if (process.env.E2E_DEBUG) replicas.forEach((r, i) => writeFileSync(`/tmp/repropose-replica-${i}.log`, r.output()));
       await Promise.all(replicas.map((r) => r.stop()));
+      await proxy?.close();
       await fake?.close();
       await admin(`DROP DATABASE IF EXISTS ${database}`);
     });
 
     it("through a whole promotion and the sweeps after it, proposes nothing twice and writes nothing twice", async () => {
       await promoteThenSweep(fake, replicas);
+    }, 300_000);
+
+    it("nor when one replica's slow reload read the roster before the other's promotion commit", async () => {
+      await promoteDuringSlowReload(fake, replicas, proxy);
     }, 300_000);
   });
 } else {
