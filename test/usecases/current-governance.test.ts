@@ -8,7 +8,7 @@
 import type { Governance, Roster } from "../../src/config/schema.js";
 import { governanceSchema, rosterSchema } from "../../src/config/schema.js";
 import type { RepoRef } from "../../src/plan/actions.js";
-import { currentGovernance, invalidateGovernance, replaceCachedRoster, type GovernanceSource } from "../../src/usecases/current-governance.js";
+import { currentGovernance, expireUnlessAt, invalidateGovernance, replaceCachedRoster, rosterVersion, type GovernanceSource } from "../../src/usecases/current-governance.js";
 import { silent } from "../support/silent-logger.js";
 
 const repo: RepoRef = { owner: "acme", repo: "widgets" };
@@ -132,6 +132,27 @@ describe("the cached roster", () => {
     await replaceCachedRoster(kv, repo, rosterOf(WITH_ANA), { before: BEFORE, after: WITH_ANA });
     expect(await rosterNow()).toEqual(["alice", "ana"]);
     expect(branch.reads).toBe(reads);
+  });
+
+  it("on the app's own push: nothing when the cache holds that commit's roster, else read again (late, or twice)", async () => {
+    branch.text = WITH_ANA;
+    await replaceCachedRoster(kv, repo, rosterOf(WITH_ANA), { before: BEFORE, after: WITH_ANA, sha: "c1" });
+    const reads = branch.reads;
+    await expireUnlessAt(kv, repo, "c1");
+    await expireUnlessAt(kv, repo, "c1");
+    expect(await rosterNow()).toEqual(["alice", "ana"]);
+    expect(branch.reads).toBe(reads);
+    // A push for a commit whose refresh never came (the process died in between): the next reader reads the branch.
+    branch.text = WITH_ANA_AND_BEN;
+    await expireUnlessAt(kv, repo, "c2");
+    expect(await rosterNow()).toEqual(["alice", "ana", "ben"]);
+    expect(branch.reads).toBe(reads + 1);
+  });
+
+  it("versions a roster by its git blob sha", () => {
+    // `printf 'members: []\n' | git hash-object --stdin`
+    expect(rosterVersion("members: []\n")).toBe("a06377db6aefb87ea31ed5bfa1db99466363e63e");
+    expect(rosterVersion(null)).toBe("absent");
   });
 
   it("two reloads racing each other both end at the branch as it is", async () => {
