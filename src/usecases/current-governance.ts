@@ -27,7 +27,7 @@
  *   before the push) cannot make its older read look fresh.
  * A write that cannot be proven newer never happens; the price is a reload.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { LoadResult } from "../config/load-governance.js";
 import { parseRoster } from "../config/parse-roster.js";
 import type { Governance, Roster } from "../config/schema.js";
@@ -111,7 +111,8 @@ export function rosterVersion(text: string | null): string {
 const EXPIRED = new Date(0).toISOString();
 const CACHE_LEASE_MS = 10_000;
 const CACHE_WAIT_MS = 5_000;
-let cacheWriter = 0;
+/** This process in the cache's lease (withLease makes each call unique within it); a pid alone repeats across containers. */
+const cacheWriter = `cache-${randomUUID()}`;
 
 /**
  * Runs `change` on the entry under the cache's lease (compare-and-set across
@@ -124,7 +125,7 @@ async function updateEntry(kv: KeyValueStore, repo: RepoRef, change: (entry: Cac
   const done = await withLease(
     kv,
     `governance-cache:${key}`,
-    `cache-${process.pid}-${++cacheWriter}`,
+    cacheWriter,
     CACHE_LEASE_MS,
     async () => {
       const entry = await kv.getValue<CacheEntry>(key);
@@ -183,9 +184,11 @@ export async function replaceCachedRoster(kv: KeyValueStore, repo: RepoRef, rost
     (e) => {
       if (!e) return null;
       const known = e.rosterVersion ?? null;
-      if (commit && known === rosterVersion(commit.after)) return null; // there already
+      // There already (a reload saw the commit first): remember which commit, so its push costs nothing.
+      if (commit && known === rosterVersion(commit.after)) return commit.sha && e.rosterCommit !== commit.sha ? { ...e, rosterCommit: commit.sha } : null;
       if (commit && known !== null && e.rosterValid && known === rosterVersion(commit.before)) {
-        return { ...e, roster, rosterValid: true, rosterVersion: rosterVersion(commit.after), ...(commit.sha ? { rosterCommit: commit.sha } : {}) };
+        const { rosterCommit: _previous, ...rest } = e;
+        return { ...rest, roster, rosterValid: true, rosterVersion: rosterVersion(commit.after), ...(commit.sha ? { rosterCommit: commit.sha } : {}) };
       }
       return e.loadedAt === EXPIRED ? null : expire(e);
     },
