@@ -14,7 +14,7 @@ import { keepAccessOf, ownerTypeFrom } from "../runtime/access-ports.js";
 import type { Services } from "../runtime/services.js";
 import { githubFor } from "../runtime/services.js";
 import { checkConfigChange, type ConfigVerdict } from "../usecases/check-config-change.js";
-import { bumpOwnerGeneration, invalidateGovernance, lastValidGovernance } from "../usecases/current-governance.js";
+import { bumpOwnerGeneration, expireUnlessAt, invalidateGovernance, lastValidGovernance } from "../usecases/current-governance.js";
 import { promotionPullFor } from "../usecases/approve-by-merge.js";
 import { logManualChange } from "../usecases/log-manual-change.js";
 
@@ -50,8 +50,13 @@ export async function onPush(services: Services, ctx: Context<"push">): Promise<
   if (!truncated && !touches(changed, [GOVERNANCE_PATH, paths.roster])) return;
   // The app's own commits (roster and log after a decision) were planned on a valid roster and are cached
   // already: no check run, no re-read. It never writes governance.yml, so a push touching that is checked anyway.
+  // Unless the cache holds exactly that commit's roster (the refresh after the commit was lost, or came in
+  // another order), it is expired, so the next reader reads the branch; this push may come late, or twice.
   const pushedBy = await whoPushed(services, payload.sender);
-  if (!truncated && !changed.has(GOVERNANCE_PATH) && pushedBy === "app") return;
+  if (!truncated && !changed.has(GOVERNANCE_PATH) && pushedBy === "app") {
+    if (onDefaultBranch) await expireUnlessAt(services.store, repo, payload.after);
+    return;
+  }
 
   const lastValid = await lastValidGovernance(services.store, repo);
   if (onDefaultBranch) {

@@ -84,6 +84,8 @@ export async function runProposalCommand(cc: CommandContext, command: ProposalCo
     const out = await openProposal(ports.propose, { repo: cc.repo, branch: cc.branch, standing, role, kind: "nomination", governance: cc.governance, roster: cc.roster, now, nominatedBy: cc.sender, reason });
     if (out.kind === "exists") return `A proposal for ${userLink(user, web)} as ${codeSpan(role)} is already open: #${out.issue}.`;
     if (out.kind === "busy") return `A proposal for ${userLink(user, web)} as ${codeSpan(role)} is being opened right now.`;
+    if (out.kind === "holds-role") return `${userLink(user, web)} already holds ${codeSpan(out.held)} in ${codeSpan(cc.governance.roster.path)} on ${codeSpan(cc.branch)}.`;
+    if (out.kind === "roster-invalid") return `Nothing was proposed: ${codeSpan(cc.governance.roster.path)} on ${codeSpan(cc.branch)} is invalid; fix it first.`;
     if (out.kind === "opened") return out.issue ? `Nominated ${userLink(user, web)} for ${codeSpan(role)}: #${out.issue}.` : `Dry run: would nominate ${userLink(user, web)} for ${codeSpan(role)}.`;
     return null;
   }

@@ -128,12 +128,16 @@ export const MAX_NEW_PROPOSALS_PER_SWEEP = 10;
 export async function sweepProposals(services: Services, octokit: Octokit, log: Logger, repo: RepoRef, branch: string): Promise<void> {
   const now = services.clock();
   const gh = githubFor(octokit, services);
+  const before = await currentGovernance({ source: gh.source, kv: services.store, log, now }, repo);
+  if (before.kind !== "ok" || !before.rosterValid) return;
+  for (const issue of await proposalPorts(octokit, services, log, repo, before.governance).propose.github.findOpenProposals(repo)) {
+    await reviewIfProposal(services, octokit, log, repo, issue.number, branch);
+  }
+  // Read again: the reviews above may have just changed the roster (an approval landed), and measuring
+  // with the roster from before them proposes the person just promoted (issue 10). A cache read: no request.
   const current = await currentGovernance({ source: gh.source, kv: services.store, log, now }, repo);
   if (current.kind !== "ok" || !current.rosterValid) return;
   const ports = proposalPorts(octokit, services, log, repo, current.governance);
-  for (const issue of await ports.propose.github.findOpenProposals(repo)) {
-    await reviewIfProposal(services, octokit, log, repo, issue.number, branch);
-  }
   // New proposals only from a history that has been read (a sweep's gate says so without reading it again).
   await historyGateOf(services, octokit, log).require(repo, fieldsFor(current.governance.counting));
   const query = contributionQuery(current.governance, repo);

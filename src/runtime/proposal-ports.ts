@@ -62,8 +62,9 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
       holder,
       webUrl: services.settings.webUrl,
       measure,
-      onRosterChanged: async (r, roster, branch) => {
-        await replaceCachedRoster(services.store, r, roster);
+      onRosterChanged: async (r, roster, branch, commit) => {
+        // Forward only: a refresh that cannot be proven newer than the cache expires it instead (current-governance.ts).
+        await replaceCachedRoster(services.store, r, roster, commit);
         // The decision stands whatever GitHub says now: access that could not be brought in step
         // is retried by the next sweep, which also reports it in the drift issue.
         await keepAccessOf(services)(octokit, log, { repo: r, governance, roster, defaultBranch: branch, report: false }).catch((err: unknown) =>

@@ -34,6 +34,7 @@ import { approvesByReaction } from "../plan/promotion-pull.js";
 import { applyRosterChange } from "../plan/roster-edit.js";
 import { renderOutcomeComment } from "../render/promotion-comments.js";
 import { commitChange, type ChangePlan } from "./commit-change.js";
+import type { RosterCommit } from "./current-governance.js";
 import type { DecideDeps, DecideInput, DecideOutcome } from "./decide-proposal.js";
 import { finish, issueUrl, pullUrl, refOf, today } from "./proposal-outcome.js";
 import { deleteRetiredBranch } from "./promotion-pull.js";
@@ -84,7 +85,7 @@ export async function decideMerged(deps: DecideDeps, input: DecideInput, record:
     branch: input.branch,
     paths: [gov.roster.path, gov.log.path],
     log: deps.log,
-    plan: (files): ChangePlan<{ id: string; verdict: MergeVerdict; roster: Roster }> => {
+    plan: (files): ChangePlan<{ id: string; verdict: MergeVerdict; roster: Roster; commit: RosterCommit }> => {
       const rosterText = files.get(gov.roster.path) ?? null;
       const parsed = parseRoster(rosterText ?? "members: []\n", gov);
       if (!parsed.ok) return { kind: "refused", reason: `${gov.roster.path} on ${input.branch} is invalid; fix it and the merge of #${pull.number} will be logged` };
@@ -110,7 +111,7 @@ export async function decideMerged(deps: DecideDeps, input: DecideInput, record:
       };
       const log = appendEntries(files.get(gov.log.path) ?? null, [draft], { webUrl: deps.webUrl });
       const id = log.entries[0]?.id ?? "";
-      if (log.appended === 0) return { kind: "already-done", result: { id, verdict, roster: parsed.roster } };
+      if (log.appended === 0) return { kind: "already-done", result: { id, verdict, roster: parsed.roster, commit: { before: rosterText, after: rosterText ?? "" } } };
       const edit = applyRosterChange(rosterText, { kind: "record-decision", login: record.login, role: record.role, since: today(input.now), decision: id }, gov);
       if (!edit.ok) return { kind: "refused", reason: `#${pull.number} was merged, but ${gov.roster.path} on ${input.branch} does not show ${record.login} as ${record.role} (${edit.error.message})` };
       return {
@@ -118,7 +119,7 @@ export async function decideMerged(deps: DecideDeps, input: DecideInput, record:
         files: { [gov.roster.path]: edit.text, [gov.log.path]: log.text },
         message: `${id}: ${verdict.approved ? "promote" : "log the manual roster change making"} ${record.login} ${verdict.approved ? "to" : ""} ${record.role}`.replace(/\s+/g, " ") +
           `\n\nMerged in #${pull.number}${by}; proposal ${record.repo}#${record.issue}.`,
-        result: { id, verdict, roster: edit.roster },
+        result: { id, verdict, roster: edit.roster, commit: { before: rosterText, after: edit.text } },
       };
     },
   });
@@ -128,7 +129,8 @@ export async function decideMerged(deps: DecideDeps, input: DecideInput, record:
     return { kind: "not-applied", reason };
   }
   const { id, verdict, roster } = committed.result;
-  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster, input.branch);
+  const commit = { ...committed.result.commit, sha: committed.kind === "committed" ? committed.commitSha : null };
+  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster, input.branch, commit);
   const ref = refOf(deps, input, record);
   const comment = verdict.approved
     ? renderOutcomeComment({ kind: "approved", decisionId: id, approvals: verdict.tally.approvals, via: "pull_request", merge }, ref)

@@ -10,12 +10,30 @@
  * When the file on the default branch is invalid, the LAST VALID ladder stays
  * in force (SPEC: "keeps the last valid ladder"); when none was ever valid,
  * the repository has no ladder and the app does nothing there.
+ *
+ * Never a stale write-back (issue 10, finding 4: a reload that had read the
+ * roster before a decision's commit wrote it back after the commit, and the
+ * person just promoted was proposed again). Every entry carries the version
+ * of the roster it holds (`rosterVersion`: the file's git blob sha) and a
+ * revision bumped by every write; writes are compare-and-set under a short
+ * lease, so across replicas too:
+ * - a reload writes only if the entry is still the revision it started from;
+ *   otherwise someone wrote meanwhile (a commit, an invalidation) and which
+ *   read is newer cannot be told, so it writes nothing but "read again";
+ * - the app's own commit replaces the roster only when the cached one is the
+ *   commit's parent version; any other order expires the entry instead, and
+ *   the next reader reads the branch;
+ * - an invalidation bumps the revision, so a reload already in flight (it read
+ *   before the push) cannot make its older read look fresh.
+ * A write that cannot be proven newer never happens; the price is a reload.
  */
+import { createHash, randomUUID } from "node:crypto";
 import type { LoadResult } from "../config/load-governance.js";
 import { parseRoster } from "../config/parse-roster.js";
 import type { Governance, Roster } from "../config/schema.js";
 import type { Logger } from "../github/logger.js";
 import type { RepoRef } from "../plan/actions.js";
+import { withLease } from "./proposal-records.js";
 
 export const CACHE_TTL_MS = 6 * 60 * 60 * 1000;
 
@@ -30,6 +48,9 @@ export interface KeyValueStore {
   /** Null when absent. */
   getValue<T>(key: string): Promise<T | null>;
   setValue<T>(key: string, value: T): Promise<void>;
+  /** See LedgerStore.acquireLease: atomic across replicas; `key` starts with "lease:". Serialises the cache's compare-and-set. */
+  acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(key: string, holder: string): Promise<void>;
 }
 
 interface CacheEntry {
@@ -42,6 +63,20 @@ interface CacheEntry {
   loadedAt: string;
   /** The owner's generation when loaded: a push to the org's `.github` repo bumps it, expiring every entry. */
   ownerGeneration?: number;
+  /** `rosterVersion` of the text `roster` was parsed from; null or absent: unknown (an entry from before versions). */
+  rosterVersion?: string | null;
+  /** The app's commit that wrote this roster, when it was put in by `replaceCachedRoster`; absent after a reload. */
+  rosterCommit?: string;
+  /** Bumped by every write: the compare in compare-and-set. Absent: 0. */
+  revision?: number;
+}
+
+/** A commit of the app's that changed the roster: the file's text in its parent and in it (null: absent). */
+export interface RosterCommit {
+  before: string | null;
+  after: string;
+  /** The commit's sha, when known (null in dry run or when GitHub did not say). */
+  sha?: string | null;
 }
 
 export type CurrentGovernance =
@@ -63,9 +98,64 @@ export async function bumpOwnerGeneration(kv: KeyValueStore, owner: string): Pro
   await kv.setValue(generationKey(owner), current + 1);
 }
 
+/**
+ * The version of a roster file's text: its git blob sha (the `sha` GitHub
+ * shows for the file), "absent" when there is no file. Equal versions, equal text.
+ */
+export function rosterVersion(text: string | null): string {
+  if (text === null) return "absent";
+  const bytes = Buffer.from(text, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+const EXPIRED = new Date(0).toISOString();
+const CACHE_LEASE_MS = 10_000;
+const CACHE_WAIT_MS = 5_000;
+/** This process in the cache's lease (withLease makes each call unique within it); a pid alone repeats across containers. */
+const cacheWriter = `cache-${randomUUID()}`;
+
+/**
+ * Runs `change` on the entry under the cache's lease (compare-and-set across
+ * replicas): `change` returns the entry to write, or null to write nothing.
+ * When the lease cannot be had in time, `fallback` (if any) is written
+ * without it — only ever an expiry, which is safe to lose or to repeat.
+ */
+async function updateEntry(kv: KeyValueStore, repo: RepoRef, change: (entry: CacheEntry | null) => CacheEntry | null, fallback?: (entry: CacheEntry) => CacheEntry): Promise<void> {
+  const key = cacheKey(repo);
+  const done = await withLease(
+    kv,
+    `governance-cache:${key}`,
+    cacheWriter,
+    CACHE_LEASE_MS,
+    async () => {
+      const entry = await kv.getValue<CacheEntry>(key);
+      const next = change(entry);
+      if (next) await kv.setValue(key, { ...next, revision: (entry?.revision ?? 0) + 1 } satisfies CacheEntry);
+    },
+    { waitMs: CACHE_WAIT_MS, pollMs: 20 },
+  );
+  if (!done.ran && fallback) {
+    const entry = await kv.getValue<CacheEntry>(key);
+    if (entry) await kv.setValue(key, { ...fallback(entry), revision: (entry.revision ?? 0) + 1 } satisfies CacheEntry);
+  }
+}
+
+const expire = (e: CacheEntry): CacheEntry => ({ ...e, loadedAt: EXPIRED });
+
+/** The next reader reads the branch again (a push changed the ladder or the roster). A reload in flight does not undo it. */
 export async function invalidateGovernance(kv: KeyValueStore, repo: RepoRef): Promise<void> {
-  const entry = await kv.getValue<CacheEntry>(cacheKey(repo));
-  if (entry) await kv.setValue(cacheKey(repo), { ...entry, loadedAt: new Date(0).toISOString() });
+  await updateEntry(kv, repo, (e) => (e ? expire(e) : null), expire);
+}
+
+/**
+ * The push of the app's own commit `sha` that changed the roster: nothing
+ * when the cache already holds that commit's roster (put there by
+ * `replaceCachedRoster` after the commit), else the cache is expired — the
+ * refresh after the commit was lost (a crash between the two) or the cache
+ * holds a read whose order against this commit cannot be told.
+ */
+export async function expireUnlessAt(kv: KeyValueStore, repo: RepoRef, sha: string): Promise<void> {
+  await updateEntry(kv, repo, (e) => (e && e.rosterCommit !== sha && e.loadedAt !== EXPIRED ? expire(e) : null), expire);
 }
 
 /**
@@ -82,11 +172,42 @@ export async function lastValidGovernance(kv: KeyValueStore, repo: RepoRef): Pro
  * Puts a roster the app itself just committed into the cached entry, so the
  * next event needs no reads (dropping the entry would cost three: the
  * ladder, the organisation's defaults and the roster). The ladder and its
- * age are kept.
+ * age are kept. Only when the cached roster is the commit's parent
+ * (`commit.before`): a cache that is ahead (a later commit's refresh came
+ * first) or behind something else is expired instead, never set back; so is
+ * one when `commit` is not known.
  */
-export async function replaceCachedRoster(kv: KeyValueStore, repo: RepoRef, roster: Roster): Promise<void> {
-  const entry = await kv.getValue<CacheEntry>(cacheKey(repo));
-  if (entry) await kv.setValue(cacheKey(repo), { ...entry, roster, rosterValid: true });
+export async function replaceCachedRoster(kv: KeyValueStore, repo: RepoRef, roster: Roster, commit?: RosterCommit): Promise<void> {
+  await updateEntry(
+    kv,
+    repo,
+    (e) => {
+      if (!e) return null;
+      const known = e.rosterVersion ?? null;
+      // There already (a reload saw the commit first): remember which commit, so its push costs nothing.
+      if (commit && known === rosterVersion(commit.after)) return commit.sha && e.rosterCommit !== commit.sha ? { ...e, rosterCommit: commit.sha } : null;
+      if (commit && known !== null && e.rosterValid && known === rosterVersion(commit.before)) {
+        const { rosterCommit: _previous, ...rest } = e;
+        return { ...rest, roster, rosterValid: true, rosterVersion: rosterVersion(commit.after), ...(commit.sha ? { rosterCommit: commit.sha } : {}) };
+      }
+      return e.loadedAt === EXPIRED ? null : expire(e);
+    },
+    expire,
+  );
+}
+
+/**
+ * Writes a reload's `entry` if the cached entry is still `revision` (what the
+ * reload started from); otherwise someone wrote while it read, and the entry
+ * is only expired (unless it holds the same roster) — see the module comment.
+ */
+async function storeReload(kv: KeyValueStore, repo: RepoRef, revision: number, entry: CacheEntry): Promise<void> {
+  await updateEntry(kv, repo, (now) => {
+    if ((now?.revision ?? 0) === revision) return entry;
+    if (!now) return null;
+    const same = (now.rosterVersion ?? null) !== null && now.rosterVersion === entry.rosterVersion && now.governance !== null && entry.governance !== null;
+    return same || now.loadedAt === EXPIRED ? null : expire(now);
+  });
 }
 
 export async function currentGovernance(
@@ -102,6 +223,7 @@ export async function currentGovernance(
   ) {
     return fromEntry(cached);
   }
+  const revision = cached?.revision ?? 0;
 
   let loaded: LoadResult;
   try {
@@ -114,14 +236,15 @@ export async function currentGovernance(
     return cached ? fromEntry(cached) : { kind: "unavailable", reason: "the ladder could not be loaded from GitHub; try again shortly" };
   }
   if (loaded.kind === "absent") {
-    await deps.kv.setValue(cacheKey(repo), {
+    await storeReload(deps.kv, repo, revision, {
       governance: null,
       roster: { members: [], emeritus: [] },
       rosterValid: true,
       currentlyInvalid: false,
       loadedAt: deps.now.toISOString(),
       ownerGeneration: generation,
-    } satisfies CacheEntry);
+      rosterVersion: null,
+    });
     return { kind: "absent" };
   }
   if (loaded.kind === "invalid") {
@@ -132,22 +255,26 @@ export async function currentGovernance(
       currentlyInvalid: true,
       loadedAt: deps.now.toISOString(),
       ownerGeneration: generation,
+      rosterVersion: cached?.rosterVersion ?? null,
     };
-    await deps.kv.setValue(cacheKey(repo), entry);
+    await storeReload(deps.kv, repo, revision, entry);
     return fromEntry(entry);
   }
 
   const governance = loaded.governance;
   let roster: Roster = { members: [], emeritus: [] };
   let rosterValid = true;
+  let version: string | null = null;
   try {
     const text = await deps.source.readFile(repo, governance.roster.path);
+    version = rosterVersion(text);
     if (text !== null) {
       const parsed = parseRoster(text, governance);
       if (parsed.ok) roster = parsed.roster;
       else {
         rosterValid = false;
         roster = cached?.roster ?? roster;
+        version = cached?.rosterVersion ?? null; // the roster kept is the cached one
       }
     }
   } catch (err) {
@@ -155,6 +282,7 @@ export async function currentGovernance(
     if (!cached) return { kind: "unavailable", reason: "the roster could not be loaded from GitHub; try again shortly" };
     roster = cached.roster;
     rosterValid = cached.rosterValid;
+    version = cached.rosterVersion ?? null;
   }
   const entry: CacheEntry = {
     governance,
@@ -163,8 +291,9 @@ export async function currentGovernance(
     currentlyInvalid: false,
     loadedAt: deps.now.toISOString(),
     ownerGeneration: generation,
+    rosterVersion: version,
   };
-  await deps.kv.setValue(cacheKey(repo), entry);
+  await storeReload(deps.kv, repo, revision, entry);
   return fromEntry(entry);
 }
 

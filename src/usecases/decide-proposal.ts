@@ -42,6 +42,7 @@ import type { PullState } from "../github/pull-reads.js";
 import { approvesByPullRequest, approvesByReaction } from "../plan/promotion-pull.js";
 import { decideMerged, grantKey } from "./approve-by-merge.js";
 import { commitChange, type CommitChangePort, type ChangePlan } from "./commit-change.js";
+import type { RosterCommit } from "./current-governance.js";
 import { deleteRetiredBranch, refreshPromotionPull, retirePullActions } from "./promotion-pull.js";
 import { finish, issueUrl, refOf, today, upsertStatus } from "./proposal-outcome.js";
 import { attachPull, fullName } from "./propose-promotion.js";
@@ -67,10 +68,12 @@ export interface DecideDeps {
   measure: (login: string, roster: Roster) => Promise<Standing>;
   /**
    * Called after a commit changed the roster on `branch` (the default branch), with the roster now
-   * there: refresh the cache, bring access in step. Must not reject for access trouble — the
+   * there and the commit (the file's text before and after it; when a retry found its commit had
+   * landed, the text at the head both times): refresh the cache — only forward, see
+   * current-governance.ts — and bring access in step. Must not reject for access trouble — the
    * decision stands and the sweep converges access later.
    */
-  onRosterChanged?: (repo: RepoRef, roster: Roster, branch: string) => Promise<void>;
+  onRosterChanged?: (repo: RepoRef, roster: Roster, branch: string, commit?: RosterCommit) => Promise<void>;
 }
 
 export interface DecideInput {
@@ -217,7 +220,7 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
     branch: input.branch,
     paths: [gov.roster.path, gov.log.path],
     log: deps.log,
-    plan: (files): ChangePlan<{ id: string; tally: Tally; roster: Roster }> => {
+    plan: (files): ChangePlan<{ id: string; tally: Tally; roster: Roster; commit: RosterCommit }> => {
       const rosterText = files.get(gov.roster.path) ?? null;
       const parsed = parseRoster(rosterText ?? "members: []\n", gov);
       if (!parsed.ok) return { kind: "refused", reason: `${gov.roster.path} on ${input.branch} is invalid; fix it and the promotion will be applied` };
@@ -239,14 +242,14 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
       };
       const log = appendEntries(files.get(gov.log.path) ?? null, [draft], { webUrl: deps.webUrl });
       const id = log.entries[0]?.id ?? "";
-      if (log.appended === 0) return { kind: "already-done", result: { id, tally, roster: parsed.roster } };
+      if (log.appended === 0) return { kind: "already-done", result: { id, tally, roster: parsed.roster, commit: { before: rosterText, after: rosterText ?? "" } } };
       const edit = applyRosterChange(rosterText, { kind: "grant", login: record.login, role: record.role, since: today(input.now), decision: id }, gov);
       if (!edit.ok) return { kind: "refused", reason: edit.error.message };
       return {
         kind: "commit",
         files: { [gov.roster.path]: edit.text, [gov.log.path]: log.text },
         message: `${id}: promote ${record.login} to ${record.role}\n\nApproved on ${record.repo}#${record.issue} by ${tally.approvals.map((v) => v.login).join(", ")}.`,
-        result: { id, tally, roster: edit.roster },
+        result: { id, tally, roster: edit.roster, commit: { before: rosterText, after: edit.text } },
       };
     },
   });
@@ -256,8 +259,9 @@ async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRec
     return { kind: "not-applied", reason };
   }
   const { id, tally, roster } = committed.result;
+  const commit = { ...committed.result.commit, sha: committed.kind === "committed" ? committed.commitSha : null };
   // Also after `already-done` (a retry whose commit had landed): the cached roster may predate it.
-  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster, input.branch);
+  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster, input.branch, commit);
   const outcome: Outcome = { kind: "approved", decisionId: id, approvals: tally.approvals, via: "reaction" };
   const retire = retirePullActions(input.repo, record, `approved by reactions (${id})`, deps.webUrl);
   await finish(deps, input, record, "approved", id, renderOutcomeComment(outcome, refOf(deps, input, record)), retire);

@@ -7,15 +7,22 @@
  *    that holds it is opening the same issue, so this one stops;
  * 3. under the lease, look on GitHub for the app's own open issue with that
  *    marker (one request; covers a crash between creating and recording);
- * 4. only then open the issue, and record it.
+ * 4. read the roster at the branch head (one request): a person who holds the
+ *    role, or one above it, there is not proposed, whatever the roster the
+ *    caller measured with says (a cache can be behind the branch);
+ * 5. only then open the issue, and record it.
  *
- * A proposal closed without a promotion (rejected, expired, withdrawn) is not
- * opened again for the same person and role until `promotion.expires_after`
- * has passed since it closed — otherwise every merged PR of someone the
- * approvers just turned down would re-open the question (README: "Design
- * choices").
+ * A proposal closed — decided either way: approved, rejected, expired,
+ * withdrawn, merged by hand — is not opened again by the numbers for the
+ * same person and role until `promotion.expires_after` has passed since it
+ * closed: otherwise every merged PR of someone the approvers just turned
+ * down would re-open the question (README: "Design choices"), and a roster
+ * read before an approval landed would propose the person just promoted
+ * (issue 10). After that, step 4 still stands between a decision and a
+ * second issue.
  */
 import { parseDuration } from "../config/duration.js";
+import { parseRoster } from "../config/parse-roster.js";
 import type { Governance, Roster } from "../config/schema.js";
 import type { BranchSnapshot } from "../github/branch-files.js";
 import type { ActionResult } from "../github/execute-actions.js";
@@ -27,6 +34,7 @@ import { approvesByPullRequest } from "../plan/promotion-pull.js";
 import { proposalExpiresAt } from "../ladder/proposal-state.js";
 import { eligibleApprovers } from "../ladder/tally.js";
 import { PROMOTION_MARKER, promotionIssueTitle, renderPromotionIssue } from "../render/promotion-issue.js";
+import { invalidateGovernance } from "./current-governance.js";
 import { openPromotionPull } from "./promotion-pull.js";
 import { loadProposalFor, proposalKey, saveProposal, withLease, type ProposalKind, type ProposalRecord, type RecordStore } from "./proposal-records.js";
 
@@ -35,7 +43,10 @@ export interface ProposeGitHub {
   findOpenProposals(repo: RepoRef): Promise<MarkedIssue[]>;
   /** Runs the actions (or records them in dry run). */
   execute(actions: readonly Action[], log: Logger): Promise<ActionResult[]>;
-  /** The roster at the default branch's head, for the promotion pull request (see commit-change.ts). */
+  /**
+   * The files at the default branch's head, read at one commit: the roster before opening a proposal, and
+   * for the promotion pull request (see commit-change.ts). Rejects on failure.
+   */
   readBranchFiles(repo: RepoRef, branch: string, paths: readonly string[]): Promise<BranchSnapshot>;
 }
 
@@ -67,6 +78,10 @@ export type ProposeOutcome =
   | { kind: "opened"; issue: number | null; dryRun: boolean }
   | { kind: "exists"; issue: number }
   | { kind: "cooling-off"; until: string }
+  /** The roster at the branch head already gives the person `role` or one above it (`held`). */
+  | { kind: "holds-role"; held: string }
+  /** The roster at the branch head does not parse: nothing is proposed until it is fixed. */
+  | { kind: "roster-invalid" }
   | { kind: "busy" };
 
 const LEASE_MS = 60_000;
@@ -99,7 +114,7 @@ export async function openProposal(deps: ProposeDeps, req: ProposalRequest): Pro
     return { kind: "exists", issue: known.issue };
   }
   // A nomination is a person's explicit ask: it is not held back by an earlier proposal's close.
-  if (known?.state === "closed" && known.outcome !== "approved" && req.kind === "promotion") {
+  if (known?.state === "closed" && req.kind === "promotion") {
     const until = new Date(Date.parse(known.closedAt ?? known.openedAt) + parseDuration(req.governance.promotion.expires_after));
     if (until > req.now) return { kind: "cooling-off", until: until.toISOString() };
   }
@@ -115,6 +130,8 @@ export async function openProposal(deps: ProposeDeps, req: ProposalRequest): Pro
       deps.log.info({ repo, login, role: req.role, issue: onGitHub.number }, "found the open proposal on GitHub; recorded it");
       return { kind: "exists", issue: onGitHub.number };
     }
+    const atHead = await heldAtHead(deps, req);
+    if (atHead) return atHead;
     const title = promotionIssueTitle(login, req.role, req.kind === "nomination");
     const draft = recordFor(req, 0);
     const body = proposalBody(draft, req.standing, req, deps.webUrl);
@@ -131,6 +148,34 @@ export async function openProposal(deps: ProposeDeps, req: ProposalRequest): Pro
     return { kind: "opened", issue: number, dryRun: result?.dryRun ?? false };
   });
   return leased.ran ? leased.value : { kind: "busy" };
+}
+
+/**
+ * Step 4: the person's role in the roster at the branch head. Null when it is
+ * below `req.role` (propose); otherwise why not. A roster at the head that
+ * differs from the caller's on this point means the caller's (cached) roster
+ * is behind the branch: it is expired, so the next reader reads the branch.
+ */
+async function heldAtHead(deps: ProposeDeps, req: ProposalRequest): Promise<ProposeOutcome | null> {
+  const path = req.governance.roster.path;
+  const snapshot = await deps.github.readBranchFiles(req.repo, req.branch, [path]);
+  const parsed = parseRoster(snapshot.files.get(path) ?? "members: []\n", req.governance);
+  if (!parsed.ok) {
+    deps.log.warn({ repo: fullName(req.repo), head: snapshot.headSha }, "the roster at the branch head is invalid; not proposing");
+    return { kind: "roster-invalid" };
+  }
+  const roles = req.governance.ladder.map((r) => r.role);
+  const rank = (roster: Roster) => {
+    const held = roster.members.find((m) => m.login.toLowerCase() === req.standing.login.toLowerCase());
+    return held ? { role: held.role, rank: roles.indexOf(held.role) } : null;
+  };
+  const head = rank(parsed.roster);
+  if (!head || head.rank < roles.indexOf(req.role)) return null;
+  if ((rank(req.roster)?.rank ?? -1) < head.rank) {
+    deps.log.info({ repo: fullName(req.repo), login: req.standing.login, held: head.role, head: snapshot.headSha }, "the cached roster is behind the branch; expiring it");
+    await invalidateGovernance(deps.store, req.repo);
+  }
+  return { kind: "holds-role", held: head.role };
 }
 
 /** What `attachPull` needs: the store for the record, and a GitHub that reads the branch and runs actions. */

@@ -14,6 +14,7 @@ import type { RepoRef } from "../plan/actions.js";
 import { applyRosterChange } from "../plan/roster-edit.js";
 import { codeSpan } from "../render/escape.js";
 import { commitChange, type ChangePlan } from "./commit-change.js";
+import type { RosterCommit } from "./current-governance.js";
 import type { DecideDeps } from "./decide-proposal.js";
 
 export interface StepDownInput {
@@ -43,7 +44,7 @@ export async function stepDown(deps: Pick<DecideDeps, "github" | "log" | "webUrl
     branch: input.branch,
     paths: [gov.roster.path, gov.log.path],
     log: deps.log,
-    plan: (files): ChangePlan<{ id: string; from: string | null; to: string | null; roster: Roster | null }> => {
+    plan: (files): ChangePlan<{ id: string; from: string | null; to: string | null; roster: Roster | null; commit?: RosterCommit }> => {
       const rosterText = files.get(gov.roster.path) ?? null;
       const logText = files.get(gov.log.path) ?? null;
       // Dry-run the roster change first (with a placeholder id) so a refusal writes no log entry.
@@ -71,14 +72,14 @@ export async function stepDown(deps: Pick<DecideDeps, "github" | "log" | "webUrl
         kind: "commit",
         files: { [gov.roster.path]: edit.text, [gov.log.path]: log.text },
         message: `${id}: ${input.login} steps down from ${edit.from ?? "their role"}${edit.to ? ` to ${edit.to}` : " (emeritus)"}`,
-        result: { id, from: edit.from, to: edit.to, roster: edit.roster },
+        result: { id, from: edit.from, to: edit.to, roster: edit.roster, commit: { before: rosterText, after: edit.text } },
       };
     },
   });
   if (out.kind === "refused") return { reply: `Nothing changed: ${out.reason}.`, decision: null };
   if (out.kind === "gave-up") return { reply: "Nothing changed yet: the default branch kept moving while I wrote the change. Please try again in a minute.", decision: null };
-  const { id, from, to, roster } = out.result;
-  if (!(out.kind === "committed" && out.dryRun) && roster) await deps.onRosterChanged?.(input.repo, roster, input.branch);
+  const { id, from, to, roster, commit } = out.result;
+  if (!(out.kind === "committed" && out.dryRun) && roster) await deps.onRosterChanged?.(input.repo, roster, input.branch, commit && { ...commit, sha: out.kind === "committed" ? out.commitSha : null });
   const now = to ? `now ${codeSpan(to)}` : "now emeritus";
   const dry = out.kind === "committed" && out.dryRun ? "Dry run — nothing was written. " : "";
   return { reply: `${dry}Done: you stepped down from ${codeSpan(from ?? "your role")} and are ${now}. Logged as ${id} in ${codeSpan(gov.log.path)}. Thank you for your work.`, decision: id };

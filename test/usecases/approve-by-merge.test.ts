@@ -272,7 +272,12 @@ describe("opening a proposal with approve_with: pull_request", () => {
 
   it("opens the pull request on the next event when it failed the first time, and never twice", async () => {
     const deps = proposeDeps();
-    const failing = { ...deps, github: { ...deps.github, readBranchFiles: async () => Promise.reject(new Error("GitHub is down")) } };
+    // The first read (the roster at the head, before the issue) succeeds; the pull request's read fails.
+    let reads = 0;
+    const failing = {
+      ...deps,
+      github: { ...deps.github, readBranchFiles: async (...a: Parameters<typeof deps.github.readBranchFiles>) => (++reads === 1 ? deps.github.readBranchFiles(...a) : Promise.reject(new Error("GitHub is down"))) },
+    };
     await expect(openProposal(failing, { repo, branch: "main", standing: standingOf("ana"), role: "member", kind: "promotion", governance: gov, roster, now: NOW })).rejects.toThrow(/down/);
     const issue = [...gh.issues.keys()][0]!;
     expect((await loadProposalByIssue(store, `acme/${repo.repo}`, issue))!.pullRequest).toBeUndefined();

@@ -296,6 +296,26 @@ describe("deciding", () => {
     expect(again.kind).toBe("cooling-off");
   });
 
+  it("never proposes the person just promoted again, whatever roster the caller measured with (issue 10)", async () => {
+    const issue = await propose();
+    react(issue, "alice");
+    react(issue, "bob");
+    expect(await reviewProposal(decideDeps(), decideInput(issue))).toMatchObject({ kind: "decided", outcome: "approved" });
+    // `roster` is the one read before the approval landed (ana holds nothing in it), as a stale cache would give it.
+    const stale = (login: string, now: Date, kind: "promotion" | "nomination" = "promotion") =>
+      openProposal(proposeDeps(), { repo, branch: "main", standing: standingOf(login), role: "member", kind, governance, roster, now });
+    // The approved record: decided, not proposed again (no request).
+    const writes = gh.actions.length;
+    expect((await stale("ana", new Date(NOW.getTime() + DAY))).kind).toBe("cooling-off");
+    // Long after, or without the record (a nomination, a lost store): the roster at the branch head says she holds it.
+    expect(await stale("ana", new Date(NOW.getTime() + 60 * DAY))).toEqual({ kind: "holds-role", held: "member" });
+    expect(await stale("ana", NOW, "nomination")).toEqual({ kind: "holds-role", held: "member" });
+    expect(gh.actions.length).toBe(writes);
+    expect([...gh.issues.values()].filter((i) => i.state === "open")).toEqual([]);
+    // Someone the branch does not list is proposed as before.
+    expect((await stale("ben", NOW)).kind).toBe("opened");
+  });
+
   it("withdraws", async () => {
     const issue = await propose();
     const out = await closeProposal(decideDeps(), decideInput(issue), { outcome: "withdrawn", by: "ana", decidedBy: "ana (/withdraw)", reason: null });
