@@ -13,7 +13,8 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import type { FakeGitHub } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import { eventually, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
@@ -94,7 +95,7 @@ describe("a repository first heard of by an ordinary webhook", () => {
   let app: AppProcess;
 
   beforeAll(async () => {
-    fake = await startFakeGitHub();
+    fake = await startGhesFake();
     seedRepository(fake);
     app = await startApp(installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h" }), { timeoutMs: 150_000 });
   }, 180_000);
@@ -152,7 +153,7 @@ describe("a crash while the backfill job reads the history", () => {
   const env = () => installedAppEnv(fake.host, SECRET, { SWEEP_INTERVAL: "1h", STEWARDS_DATA_DIR: dataDir });
 
   beforeAll(async () => {
-    fake = await startFakeGitHub();
+    fake = await startGhesFake();
     seedRepository(fake);
     app = await startApp(env(), { timeoutMs: 150_000 });
   }, 180_000);

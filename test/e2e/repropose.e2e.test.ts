@@ -16,7 +16,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import pg from "pg";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
+import type { FakeGitHub } from "../fake-github/server.js";
+import { startGhesFake } from "../support/ghes-fake.js";
 import { eventually, freePort, installedAppEnv, startApp, type AppProcess } from "../support/app-process.js";
 import { examplePayload, sendWebhook } from "../support/webhooks.js";
 
@@ -32,7 +33,7 @@ const ROSTER = "members:\n  - login: alice\n    role: maintainer\n    since: 202
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function seededFake(): Promise<FakeGitHub> {
-  return startFakeGitHub().then((fake) => {
+  return startGhesFake().then((fake) => {
     fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
     fake.putFile(OWNER, REPO, ".github/governance.yml", ladder);
     fake.putFile(OWNER, REPO, ROSTER_PATH, ROSTER);
