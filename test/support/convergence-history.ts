@@ -159,9 +159,9 @@ export function generateHistory(opts: HistoryOptions): History {
   const r = rng(opts.seed);
   const now = opts.now ?? Date.now();
   const nContributors = opts.contributors ?? 240;
-  const nPrs = opts.pullRequests ?? 2500;
-  const replayDays = opts.replayDays ?? 16;
-  const maxProposals = opts.maxProposals ?? 8;
+  const nPrs = opts.pullRequests ?? 2100;
+  const replayDays = opts.replayDays ?? 21;
+  const maxProposals = opts.maxProposals ?? 6;
   const cutoff = now - replayDays * DAY;
   const yearAgo = now - 364 * DAY;
 
@@ -191,7 +191,7 @@ export function generateHistory(opts: HistoryOptions): History {
     for (let k = 0; k < n; k++) prTimes.push({ author: login, at: awayFromEdges(s + r() * (e - s), now) });
   });
   // Bots' PRs, which never count.
-  for (let k = 0; k < Math.round(nPrs * 0.03); k++) prTimes.push({ author: k % 2 ? "dependabot[bot]" : "renovate[bot]", at: awayFromEdges(yearAgo + r() * 364 * DAY, now) });
+  for (let k = 0; k < Math.round(nPrs * 0.015); k++) prTimes.push({ author: "dependabot[bot]", at: awayFromEdges(yearAgo + r() * 364 * DAY, now) });
   prTimes.sort((a, b) => a.at - b.at);
 
   // Reviewers: heavier skew than authors (review load concentrates on a few people).
@@ -250,7 +250,7 @@ export function generateHistory(opts: HistoryOptions): History {
 
   const decide = (login: string, role: string): Decision => {
     const x = unit(opts.seed, "decision", login.toLowerCase(), role);
-    return x < 0.55 ? "approve" : x < 0.85 ? "reject" : "open";
+    return x < 0.6 ? "approve" : x < 0.85 ? "reject" : "open";
   };
 
   // The starting roster: the four heaviest contributors are maintainers of long
