@@ -111,40 +111,67 @@ function duplicates(r: ScenarioResult): string[] {
 }
 
 /**
- * Comparisons that fail only because of a bug listed in the report are gated:
- * with CONVERGENCE_KNOWN_BUG unset they are logged and skipped; set it
- * (to anything) once the fixes are merged, and they must pass. Nothing else is gated.
+ * One comparison: `bug` names the app bug (see BUGS) that makes it fail today;
+ * such a comparison is gated by CONVERGENCE_KNOWN_BUG: unset, its failure is
+ * printed and does not fail the test; set (to anything) once the fixes are
+ * merged, it must pass. Comparisons without `bug` always count.
  */
-function known(what: string, check: () => void): void {
-  if (KNOWN_BUG) return check();
-  try {
-    check();
-  } catch (err) {
-    console.log(`CONVERGENCE_KNOWN_BUG (gated): ${what}\n${(err as Error).message}`);
-  }
+interface Check {
+  what: string;
+  /** Bug numbers of BUGS, e.g. "1" or "1,4". */
+  bug?: string;
+  run: () => void;
 }
 
-function checkScenarioOnItsOwn(r: ScenarioResult): void {
-  expect(r.converged).toBe(true);
-  expect(r.violations).toEqual([]);
-  expect(r.rosterError).toBeNull();
-  expect(r.failedJobs).toBe(0);
-  // Decision ids: D-0001 … D-n, each once.
-  expect(r.log.map((e) => e.id)).toEqual(r.log.map((_, i) => `D-${String(i + 1).padStart(4, "0")}`));
+/** The app bugs the gated comparisons wait for (the report of issue 10 has the evidence). */
+const BUGS: Record<"1" | "3" | "4", string> = {
+  "1": "after an approval, a sweep that loaded the roster before it re-proposes the person just promoted (a second issue for the same person and role)",
+  "3": "bots' PRs read through GraphQL count for a person: GraphQL spells the bot 'dependabot', not 'dependabot[bot]', so counting.exclude_authors and the [bot] rule miss it and the sweep proposes the bot",
+  "4": "leases held by a killed process survive the restart on the embedded store (60 s to 5 min): the re-run of the killed job finds its own old lease, answers 'busy' and completes, so a /reject is lost; access sync waits 30 s and is skipped",
+};
+
+const bugText = (bug: string) => bug.split(",").map((b) => `bug ${b}: ${BUGS[b as keyof typeof BUGS]}`).join("; ");
+
+function runChecks(checks: Check[]): void {
+  const failed: string[] = [];
+  for (const c of checks) {
+    try {
+      c.run();
+    } catch (err) {
+      const text = `${c.what}${c.bug ? ` [${bugText(c.bug)}]` : ""}\n${(err as Error).message}`;
+      if (c.bug && !KNOWN_BUG) console.log(`CONVERGENCE_KNOWN_BUG (gated): ${text}`);
+      else failed.push(text);
+    }
+  }
+  expect(failed).toEqual([]);
+}
+
+function ownChecks(r: ScenarioResult): Check[] {
+  return [
+    { what: `${r.name}: converged (a sweep after the last decision changed nothing)`, run: () => expect(r.converged).toBe(true) },
+    { what: `${r.name}: no request GitHub would refuse`, run: () => expect(r.violations).toEqual([]) },
+    { what: `${r.name}: the roster parses`, run: () => expect(r.rosterError).toBeNull() },
+    { what: `${r.name}: no job failed for good`, run: () => expect(r.failedJobs).toBe(0) },
+    // Decision ids: D-0001 … D-n, each once.
+    { what: `${r.name}: decision ids D-0001…D-n`, run: () => expect(r.log.map((e) => e.id)).toEqual(r.log.map((_, i) => `D-${String(i + 1).padStart(4, "0")}`)) },
+    { what: `${r.name}: no promotion issue twice for the same person and role`, bug: "1", run: () => expect(duplicates(r)).toEqual([]) },
+    { what: `${r.name}: nobody excluded from counting (bots) is proposed`, bug: "3", run: () => expect(r.promotionIssues.filter((i) => /^(dependabot|renovate)(\[bot\])?$/.test(i.login)).map((i) => `#${i.number} ${i.login}:${i.role}`)).toEqual([]) },
+  ];
 }
 
 describe(`convergence of one repository's history (seed ${SEED})`, () => {
   it("a. in order, one replica: the reference is self-consistent", () => {
     const a = result("a-reference");
-    checkScenarioOnItsOwn(a);
-    known("a: no promotion issue twice for the same person and role", () => expect(duplicates(a)).toEqual([]));
-    // Every decision the humans made is in the log, once.
     const approvals = Object.entries(a.decided).filter(([, d]) => d === "approve").map(([k]) => k).sort();
     const rejections = Object.entries(a.decided).filter(([, d]) => d === "reject").map(([k]) => k).sort();
-    expect(a.log.filter((e) => e.kind === "promotion").map((e) => `${e.subject}:${e.role!.split("->")[1]}`).sort()).toEqual(approvals);
-    expect(a.log.filter((e) => e.kind === "rejection").length).toBe(rejections.length);
-    expect(a.roster.length).toBeGreaterThan(0);
-    expect(a.codeownersBlock).not.toBeNull();
+    runChecks([
+      ...ownChecks(a),
+      // Every decision the humans made is in the log, once.
+      { what: "a: each approval is one promotion in the log", run: () => expect(a.log.filter((e) => e.kind === "promotion").map((e) => `${e.subject}:${e.role!.split("->")[1]}`).sort()).toEqual(approvals) },
+      { what: "a: each /reject is one rejection in the log", run: () => expect(a.log.filter((e) => e.kind === "rejection").map((e) => e.subject).sort()).toEqual(rejections.map((k) => k.split(":")[0])) },
+      { what: "a: the roster has the approved people in their new role", run: () => approvals.forEach((k) => expect(a.roster).toContainEqual({ login: k.split(":")[0], role: k.split(":")[1] })) },
+      { what: "a: a CODEOWNERS block was written", run: () => expect(a.codeownersBlock).not.toBeNull() },
+    ]);
     // The pure ladder over the whole history, with the same decisions: informational.
     const model = history.model.proposals.map((p) => `${p.login}:${p.role}`).sort();
     const seen = Object.keys(a.decided).sort();
@@ -156,15 +183,18 @@ describe(`convergence of one repository's history (seed ${SEED})`, () => {
     run(`${name} ends where the reference does`, () => {
       const a = result("a-reference");
       const x = result(name);
-      checkScenarioOnItsOwn(x);
-      known(`${name}: no promotion issue twice for the same person and role`, () => expect(duplicates(x)).toEqual([]));
-      known(`${name}: the roster`, () => expect(x.roster).toEqual(a.roster));
-      expect(x.emeritus).toEqual(a.emeritus);
-      known(`${name}: the decisions`, () => expect(decisions(x)).toEqual(decisions(a)));
-      known(`${name}: the CODEOWNERS block`, () => expect(x.codeownersBlock).toEqual(a.codeownersBlock));
-      known(`${name}: the teams`, () => expect(x.teams).toEqual(a.teams));
-      known(`${name}: the promotion issues (person, role, state)`, () => expect(issueKeys(x)).toEqual(issueKeys(a)));
-      expect(x.otherIssues).toEqual(a.otherIssues);
+      const bug = (forC: string | undefined) => (name === "c-cold-start" ? forC : undefined);
+      runChecks([
+        ...ownChecks(x),
+        { what: `${name}: the roster`, bug: bug("4"), run: () => expect(x.roster).toEqual(a.roster) },
+        { what: `${name}: emeritus`, run: () => expect(x.emeritus).toEqual(a.emeritus) },
+        { what: `${name}: the decisions (kind | subject | role | approvers | reason)`, bug: bug("4"), run: () => expect(decisions(x)).toEqual(decisions(a)) },
+        { what: `${name}: the CODEOWNERS block`, bug: bug("4"), run: () => expect(x.codeownersBlock).toEqual(a.codeownersBlock) },
+        { what: `${name}: the teams`, bug: bug("4"), run: () => expect(x.teams).toEqual(a.teams) },
+        // Bug 1 leaves a second, open issue where the reference may have none (or the other way round).
+        { what: `${name}: the promotion issues (person:role:state)`, bug: name === "c-cold-start" ? "1,4" : "1", run: () => expect(issueKeys(x)).toEqual(issueKeys(a)) },
+        { what: `${name}: the other issues the app opened`, run: () => expect(x.otherIssues).toEqual(a.otherIssues) },
+      ]);
     });
   }
 });

@@ -17,6 +17,8 @@ import { examplePayload, sendWebhook } from "./webhooks.js";
 
 const INSTALLATION = 7;
 const SECRET = "convergence-secret";
+/** The final phase's sweep interval: long enough for idle gaps between sweeps (a quiet sweep takes about 2 s). */
+const FINAL_SWEEP_INTERVAL = "5s";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Faults {
@@ -373,7 +375,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
     const live = apps.filter((a): a is AppProcess => a !== null);
     await Promise.all(live.map((a) => a.stop()));
     outputs.push(...live.map((a) => a.output()));
-    apps = await Promise.all(Array.from({ length: replicas }, () => startApp(env("2s"), { command: ["node", "dist/bin/start.js"], timeoutMs: 120_000 })));
+    apps = await Promise.all(Array.from({ length: replicas }, () => startApp(env(FINAL_SWEEP_INTERVAL), { command: ["node", "dist/bin/start.js"], timeoutMs: 120_000 })));
     phase("restart-for-sweeps");
     let converged = false;
     let finalSweeps = 0;
