@@ -161,7 +161,7 @@ export function generateHistory(opts: HistoryOptions): History {
   const nContributors = opts.contributors ?? 240;
   const nPrs = opts.pullRequests ?? 2100;
   const replayDays = opts.replayDays ?? 21;
-  const maxProposals = opts.maxProposals ?? 6;
+  const maxProposals = opts.maxProposals ?? 5;
   const cutoff = now - replayDays * DAY;
   const yearAgo = now - 364 * DAY;
 

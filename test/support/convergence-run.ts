@@ -256,6 +256,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
     const decided = new Map<string, { issue: number; decision: string }>();
     let driverActions = 0;
     let driverBusy = 0;
+    const driverDeliveries: string[] = [];
     const driverSend = async (d: Delivery, kind: "approve" | "reject") => {
       counters.comments++;
       if (kind === "approve" && r() < opts.faults.drop) {
@@ -266,7 +267,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
       if (copies === 2) counters.duplicated++;
       for (let c = 0; c < copies; c++) {
         while (upAgain) await upAgain;
-        await post(d, d.seq + c);
+        if (await post(d, d.seq + c)) driverDeliveries.push(d.id);
       }
     };
     const drive = async (): Promise<number> => {
@@ -380,13 +381,17 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
     let converged = false;
     let finalSweeps = 0;
     const sweepCount = () => apps.reduce((n, a) => n + (a?.output().match(/"msg":"sweep finished"/g) ?? []).length, 0);
+    // The queue is not a measure of idleness here: sweeps run one after another (a slow one
+    // leaves the next slots queued behind it). Settled means: the driver's comments handled.
+    const handled = (id: string) => [...outputs, ...apps.map((a) => a?.output() ?? "")].some((o) => o.includes(`"id":"${id}"`) && new RegExp(`"id":"${id}"[^\\n]*"msg":"(delivery handled|duplicate delivery ignored)`).test(o));
+    const settled = () => driverBusy === 0 && driverDeliveries.every(handled);
     while (Date.now() < deadline) {
-      await waitIdle(apps, () => driverBusy === 0, deadline);
+      await until(settled, "the humans' comments to be handled", deadline);
       const before = driverActions;
       const sweeps = sweepCount();
-      // Two sweeps finishing after this point: at least one started after it.
+      // Two sweeps finishing after this point: the second started after it (one sweep at a time).
       await until(() => sweepCount() >= sweeps + 2, "two sweeps", deadline);
-      await waitIdle(apps, () => driverBusy === 0, deadline);
+      await until(settled, "the humans' comments to be handled", deadline);
       await drive();
       if (driverActions === before && driverBusy === 0) {
         converged = true;
@@ -399,7 +404,12 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
     phase("final-sweeps");
 
     const failedJobs = (await health(apps[0]!))?.queue?.failed ?? -1;
-    const all = [...outputs, ...apps.map((a) => a?.output() ?? "")];
+    // Stopped before reading GitHub's side, so that nothing changes under the snapshot.
+    const stopping = apps.filter((a): a is AppProcess => a !== null);
+    await Promise.all(stopping.map((a) => a.stop()));
+    outputs.push(...stopping.map((a) => a.output()));
+    apps = [];
+    const all = outputs;
     const result = snapshot(fake, h, opts.name);
     return {
       ...result,
