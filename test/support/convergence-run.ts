@@ -428,8 +428,9 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   } finally {
     driving = false;
     const live = apps.filter((a): a is AppProcess => a !== null);
-    if (process.env.CONVERGENCE_DEBUG) live.forEach((a, i) => writeFileSync(join(tmpdir(), `convergence-${opts.name}-${i}.log`), [...outputs, a.output()].join("\n")));
     await Promise.all(live.map((a) => a.stop()));
+    // Every process of the scenario, in start order (replicas' outputs one after the other).
+    if (process.env.CONVERGENCE_DEBUG) writeFileSync(join(tmpdir(), `convergence-${opts.name}.log`), [...outputs, ...live.map((a) => a.output())].join("\n"));
     await fake.close();
   }
 }
