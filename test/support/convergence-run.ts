@@ -270,6 +270,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
         if (await post(d, d.seq + c)) driverDeliveries.push(d.id);
       }
     };
+    const retried = new Map<number, number>();
     const drive = async (): Promise<number> => {
       let acted = 0;
       for (const issue of fake.issues(OWNER, REPO)) {
@@ -279,7 +280,28 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
         const login = String(key.login);
         const role = String(key.role);
         const k = `${login}:${role}`;
-        if (decided.has(k)) continue; // a second issue for the same person and role: left alone (and reported)
+        const earlier = decided.get(k);
+        if (earlier && earlier.issue === issue.number && earlier.decision === "reject") {
+          // The app answered that it could not record the rejection (its commit lost the race for
+          // the branch): the person says it again, as anyone reading that reply would.
+          const refusals = fake.comments(OWNER, REPO, issue.number).filter((c) => c.user.login.endsWith("[bot]") && c.body.includes("could not be recorded yet")).length;
+          if (refusals > (retried.get(issue.number) ?? 0)) {
+            retried.set(issue.number, refusals);
+            acted++;
+            driverActions++;
+            driverBusy++;
+            try {
+              const approvers = h.maintainers.filter((m) => m.toLowerCase() !== login.toLowerCase());
+              const who = approvers[Math.floor(unit(h.seed, "who", login, role) * approvers.length)]!;
+              const body = `/reject Not yet for ${role}: let's see more reviews first`;
+              const c = fake.addComment(OWNER, REPO, issue.number, { author: who, body });
+              await driverSend({ event: "issue_comment", id: `${opts.name}-reject-${login}-${role}-again-${refusals}`, payload: commentPayload(issue.number, c.id, body, who), seq: driverActions }, "reject");
+            } finally {
+              driverBusy--;
+            }
+          }
+        }
+        if (earlier) continue; // a second issue for the same person and role: left alone (and reported)
         // A bot is never a candidate (counting.exclude_authors); nobody acts on such a proposal, and the suite reports it.
         const decision = login.toLowerCase().startsWith("dependabot") ? "open" : h.decide(login, role);
         decided.set(k, { issue: issue.number, decision });
