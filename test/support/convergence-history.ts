@@ -295,7 +295,7 @@ export function generateHistory(opts: HistoryOptions): History {
         proposals.push({ login: s.login, role: s.eligibleFor, decision });
         if (decision === "approve") {
           const existing = roster.members.find((m) => m.login === s.login);
-          if (existing) existing.role = s.eligibleFor;
+          if (existing) Object.assign(existing, { role: s.eligibleFor, since: day(now) });
           else roster.members.push({ login: s.login, role: s.eligibleFor, since: day(now) });
           changed = true;
         }
