@@ -29,14 +29,14 @@ export function mergedPullRequestsQuery(fields: HistoryFields): string {
       nodes {
         number
         url
-        author { login }
+        author { __typename login }
         mergedAt
         updatedAt
         additions
         deletions
         reviews(first: ${REVIEWS_PER_PR}) {
           totalCount
-          nodes { databaseId author { login } state submittedAt url }
+          nodes { databaseId author { __typename login } state submittedAt url }
         }${labels}${files}
       }
     }
@@ -53,9 +53,25 @@ export interface MergedPullRequestsVariables {
   [key: string]: unknown;
 }
 
+/**
+ * An actor as GraphQL names it. GraphQL spells an app's bot without the
+ * `[bot]` suffix REST and webhooks use ("dependabot" for "dependabot[bot]");
+ * `restLogin` gives the REST spelling, the one the ladder's `exclude_authors`,
+ * the roster and every webhook use.
+ */
+export interface ActorNode {
+  __typename?: string;
+  login: string;
+}
+
+/** The login as REST and webhooks spell it: bots carry `[bot]`. */
+export function restLogin(actor: ActorNode): string {
+  return actor.__typename === "Bot" && !actor.login.endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
+}
+
 export interface ReviewNode {
   databaseId: number | null;
-  author: { login: string } | null;
+  author: ActorNode | null;
   state: string;
   submittedAt: string | null;
   url: string;
@@ -65,7 +81,7 @@ export interface PullRequestNode {
   number: number;
   url: string;
   /** null for a deleted account ("ghost"). */
-  author: { login: string } | null;
+  author: ActorNode | null;
   mergedAt: string | null;
   updatedAt: string;
   additions: number;

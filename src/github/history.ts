@@ -19,6 +19,7 @@ import {
   mergedPullRequestsQuery,
   PAGE_SIZE,
   REVIEWS_PER_PR,
+  restLogin,
   type MergedPullRequestsResponse,
   type MergedPullRequestsVariables,
   type PullRequestNode,
@@ -195,7 +196,7 @@ export function toRecords(
   const reviews: SubmittedReview[] = [];
   for (const n of nodes) {
     if (!n.mergedAt) continue;
-    const author = n.author?.login ?? null;
+    const author = n.author ? restLogin(n.author) : null;
     // A deleted account's PR ("ghost") counts for nobody; reviews of it still
     // count for their reviewers.
     if (author) pullRequests.push({
@@ -223,7 +224,7 @@ export function toRecords(
         repo,
         prNumber: n.number,
         prAuthor: author ?? GHOST,
-        reviewer: r.author.login,
+        reviewer: restLogin(r.author),
         state: r.state as ReviewState,
         submittedAt: r.submittedAt,
         url: r.url,

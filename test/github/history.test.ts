@@ -220,6 +220,21 @@ describe("backfillRepository", () => {
     ]);
   });
 
+  it("spells bots as REST does (dependabot[bot]), so exclude_authors and the roster match them", async () => {
+    const repo = new FakeRepo("bots-o/r", [
+      makePr("bots-o/r", 1, { author: { __typename: "Bot", login: "dependabot" }, reviews: { totalCount: 0, nodes: [] } }),
+      makePr("bots-o/r", 2, {
+        author: { __typename: "User", login: "ana" },
+        reviews: { totalCount: 1, nodes: [{ databaseId: 31, author: { __typename: "Bot", login: "copilot-pull-request-reviewer" }, state: "COMMENTED", submittedAt: at(2), url: "r" }] },
+      }),
+    ]);
+    repo.serve(1);
+    await backfillRepository(client(), store, { owner: "bots-o", repo: "r", fields: { labels: false, paths: false } });
+    expect((await store.listPullRequests({ owner: "bots-o" })).map((p) => p.author).sort()).toEqual(["ana", "dependabot[bot]"]);
+    expect((await store.listReviews({ owner: "bots-o" })).map((r) => r.reviewer)).toEqual(["copilot-pull-request-reviewer[bot]"]);
+    expect(repo.seen[0]!.query).toContain("author { __typename login }");
+  });
+
   it("rejects with RepositoryNotFoundError when GitHub has no such repository", async () => {
     nock("https://api.github.com").post("/graphql").reply(200, { data: { repository: null, rateLimit: { cost: 1, remaining: 10, resetAt: "x" } } });
     await expect(backfillRepository(client(), store, { owner: "no", repo: "such", fields: { labels: false, paths: false } })).rejects.toBeInstanceOf(

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { parseLog } from "../../src/log/parse-log.js";
 import { parseRoster } from "../../src/config/parse-roster.js";
 import { findMarker } from "../../src/render/markers.js";
-import { startFakeGitHub, type FakeGitHub, type FakeIssue } from "../fake-github/server.js";
+import type { FakeGitHub, FakeIssue } from "../fake-github/server.js";
+import { startGhesFake } from "./ghes-fake.js";
 import { installedAppEnv, startApp, type AppProcess } from "./app-process.js";
 import { OWNER, REPO, ROLES, TEAM_OF, rng, unit, type History, type ReplayEvent } from "./convergence-history.js";
 import { examplePayload, sendWebhook } from "./webhooks.js";
@@ -147,7 +148,7 @@ function commentPayload(issueNumber: number, commentId: number, body: string, se
 
 /** Seeds one fake GitHub with the history before the app starts. */
 export async function seededFake(h: History): Promise<FakeGitHub> {
-  const fake = await startFakeGitHub();
+  const fake = await startGhesFake();
   fake.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION });
   for (const login of h.contributors) fake.setOrgRole(OWNER, login, "member");
   fake.addTeam(OWNER, "infra-owner", { members: [h.maintainers[0]!] });
