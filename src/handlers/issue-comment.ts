@@ -20,6 +20,7 @@ import { renderHelp, renderMalformedReply, renderUnavailableReply, renderUnknown
 import { renderMarker } from "../render/markers.js";
 import { currentGovernance, type CurrentGovernance } from "../usecases/current-governance.js";
 import { isProposalCommand, runProposalCommand } from "./proposal-commands.js";
+import { ProposalMustWaitError } from "../usecases/delivery-wait.js";
 import { planLadderReply } from "../usecases/reply-ladder.js";
 import type { Services } from "../runtime/services.js";
 import { githubFor } from "../runtime/services.js";
@@ -46,6 +47,7 @@ async function runCommands(services: Services, ctx: Context<"issue_comment.creat
   const log = ctx.log;
   const now = services.clock();
   let pending: HistoryPendingError | null = null;
+  let mustWait: ProposalMustWaitError | null = null;
 
   for (const [index, command] of commands.entries()) {
     const actions: Action[] = [];
@@ -92,7 +94,12 @@ async function runCommands(services: Services, ctx: Context<"issue_comment.creat
             rosterValid: current.rosterValid,
           },
           command,
-        );
+        ).catch((err: unknown) => {
+          // The command's decision could not land yet: the others are still answered, then the delivery runs again.
+          if (!(err instanceof ProposalMustWaitError)) throw err;
+          mustWait ??= err;
+          return err.replyNow ?? null;
+        });
         if (reply) actions.push({ kind: "comment.create", repo, issueNumber, body: reply });
       }
     } else {
@@ -105,8 +112,9 @@ async function runCommands(services: Services, ctx: Context<"issue_comment.creat
       log,
     );
   }
-  // Every command is answered; the delivery now waits for the history and runs again (see run-job.ts).
+  // Every command is answered; the delivery now waits for the history (or a busy proposal) and runs again (see run-job.ts).
   if (pending) throw pending;
+  if (mustWait) throw mustWait;
 }
 
 /** Null when the history is ready to measure; the gate's rejection when it is still being read. */

@@ -14,7 +14,8 @@ import type { RepoRef } from "../plan/actions.js";
 import { codeSpan, userLink } from "../render/escape.js";
 import { proposalPorts } from "../runtime/proposal-ports.js";
 import type { Octokit, Services } from "../runtime/services.js";
-import { closeProposal } from "../usecases/decide-proposal.js";
+import { closeProposal, type DecideOutcome } from "../usecases/decide-proposal.js";
+import { ProposalMustWaitError } from "../usecases/delivery-wait.js";
 import { openProposal } from "../usecases/propose-promotion.js";
 import { loadProposalByIssue } from "../usecases/proposal-records.js";
 import { stepDown } from "../usecases/step-down.js";
@@ -46,6 +47,21 @@ function isApprover(login: string, roster: Roster, governance: Governance): bool
   return roster.members.some((m) => same(m.login, login) && roles.has(m.role));
 }
 
+/**
+ * A `/reject` or `/withdraw` is this delivery's own decision: nothing else
+ * will make it again. When another attempt holds the proposal (the sweep
+ * reviewing it, or the lease of a process that died) or the commit could not
+ * be made, the delivery waits and runs again (ProposalMustWaitError; the
+ * first time a refused commit also gets a reply saying so). Null when it landed.
+ */
+async function mustLand(cc: CommandContext, out: DecideOutcome, what: "rejection" | "withdrawal"): Promise<string | null> {
+  if (out.kind === "busy") throw new ProposalMustWaitError(cc.issue, "is being decided by another attempt");
+  if (out.kind !== "not-applied") return null;
+  if (!cc.services.queue) return `The ${what} could not be recorded yet: ${out.reason}.`;
+  const reply = cc.services.rerun ? undefined : `The ${what} could not be recorded yet: ${out.reason}. It will be tried again in a few seconds.`;
+  throw new ProposalMustWaitError(cc.issue, `could not be committed (${out.reason})`, reply);
+}
+
 export async function runProposalCommand(cc: CommandContext, command: ProposalCommand): Promise<string | null> {
   const web = cc.services.settings.webUrl;
   if (!cc.rosterValid) return `${codeSpan(cc.governance.roster.path)} is invalid right now, so no role can change until it is fixed.`;
@@ -60,14 +76,14 @@ export async function runProposalCommand(cc: CommandContext, command: ProposalCo
     if (command.name === "withdraw") {
       if (!same(cc.sender, record.login)) return `Only the candidate, ${userLink(record.login, web)}, can withdraw this proposal.`;
       const out = await closeProposal(ports.decide, input, { outcome: "withdrawn", by: record.login, decidedBy: `${record.login} (/withdraw)`, reason: null });
-      return out.kind === "not-applied" ? `The withdrawal could not be recorded yet: ${out.reason}.` : null;
+      return mustLand(cc, out, "withdrawal");
     }
     if (same(cc.sender, record.login)) return "A candidate cannot reject their own proposal; use `/withdraw` to withdraw it.";
     if (!isApprover(cc.sender, cc.roster, cc.governance)) {
       return `Only people holding an approving role (${approverWords}) can reject a proposal; ${userLink(cc.sender, web)} does not hold one.`;
     }
     const out = await closeProposal(ports.decide, input, { outcome: "rejected", by: cc.sender, decidedBy: `${cc.sender} (/reject)`, reason: command.args.reason });
-    return out.kind === "not-applied" ? `The rejection could not be recorded yet: ${out.reason}.` : null;
+    return mustLand(cc, out, "rejection");
   }
 
   if (command.name === "nominate") {

@@ -8,7 +8,8 @@
  *
  * A delivery naming a repository whose history was never read asks for its
  * backfill job first; a handler that must measure before that history is
- * read rejects with `HistoryPendingError`, and the delivery then waits: it is
+ * read rejects with `HistoryPendingError` (a `DeliveryMustWaitError`, as is a
+ * command on a busy proposal), and the delivery then waits: it is
  * enqueued again, to run after a delay (`waitDelaySeconds`), as a rerun, and
  * this job completes. It gives up (logged as an error) after about a day.
  */
@@ -18,7 +19,8 @@ import type { BackfillJobData, DeliveryJobData, JobHandler, JobQueue, RunningJob
 import { withDeliveryScope } from "../runtime/delivery-scope.js";
 import { noteRepository, queuedHistoryGate } from "../runtime/history-ports.js";
 import type { Services } from "../runtime/services.js";
-import { HistoryPendingError, MAX_HISTORY_WAITS, waitDelaySeconds } from "../usecases/history-readiness.js";
+import { DeliveryMustWaitError } from "../usecases/delivery-wait.js";
+import { HistoryPendingError, waitDelaySeconds } from "../usecases/history-readiness.js";
 import { runBackfillJob } from "./backfill.js";
 import { deliveryKey } from "./enqueue-delivery.js";
 import { findRoute } from "./routes.js";
@@ -72,8 +74,8 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
         try {
           await route.run(jobServices, ctx);
         } catch (err) {
-          if (err instanceof HistoryPendingError && queue) {
-            await waitForHistory(jobServices, queue, data, err, log);
+          if (err instanceof DeliveryMustWaitError && queue) {
+            await waitAndRunAgain(jobServices, queue, data, err, log);
             return;
           }
           if (job.lastAttempt) jobServices.metrics.deliveries.inc({ event: data.event, outcome: "failed" });
@@ -97,10 +99,10 @@ function repositoryOf(payload: unknown): string | null {
  * per wait (so a retry of this job, or a replica, cannot enqueue it twice),
  * unless it has waited long enough: then it is logged and dropped.
  */
-async function waitForHistory(services: Services, queue: JobQueue, data: DeliveryJobData, err: HistoryPendingError, log: Probot["log"]): Promise<void> {
+async function waitAndRunAgain(services: Services, queue: JobQueue, data: DeliveryJobData, err: DeliveryMustWaitError, log: Probot["log"]): Promise<void> {
   const waits = (data.waits ?? 0) + 1;
-  if (waits > MAX_HISTORY_WAITS) {
-    log.error({ repo: err.repo, waits: waits - 1 }, `the history of ${err.repo} was still not read after a day of waiting; the delivery is dropped`);
+  if (waits > err.maxWaits) {
+    log.error({ waits: waits - 1, reason: err.message, ...(err instanceof HistoryPendingError ? { repo: err.repo } : {}) }, `the delivery waited ${waits - 1} times and still cannot run (${err.message}); it is dropped`);
     services.metrics.deliveries.inc({ event: data.event, outcome: "failed" });
     return;
   }
@@ -111,7 +113,8 @@ async function waitForHistory(services: Services, queue: JobQueue, data: Deliver
     data: { ...data, waits },
     delaySeconds,
   });
-  log.info({ repo: err.repo, reason: err.reason, waits, delaySeconds }, "the repository's history is still being read; the delivery waits for it");
+  const history = err instanceof HistoryPendingError ? { repo: err.repo, reason: err.reason } : { reason: err.message };
+  log.info({ ...history, waits, delaySeconds }, err instanceof HistoryPendingError ? "the repository's history is still being read; the delivery waits for it" : "the delivery waits and runs again");
 }
 
 async function reportFailure(job: RunningJob, log: Probot["log"], what: string, work: () => Promise<void>): Promise<void> {

@@ -37,6 +37,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { SQL } from "./sql.js";
 import { openPGliteThread, type EmbeddedDatabase } from "./pglite-thread.js";
 import { PriorityGate } from "./priority-gate.js";
 import { migrate, SqlLedgerStore, type SqlClient, type SqlDriver, type StoreLog } from "./sql-store.js";
@@ -126,6 +127,11 @@ export async function embeddedStoreOn(db: EmbeddedDatabase, log?: StoreLog): Pro
   const driver = pgliteDriver(db);
   try {
     await migrate(driver, log);
+    // Only one process opens an embedded store, so every lease left in it was
+    // held by a process that is gone (killed mid-work): free them now, rather
+    // than have the retried work find its predecessor's lease and wait for it
+    // to expire (up to the lease's ttl).
+    await driver.query(SQL.releaseAllLeases, []);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;

@@ -234,6 +234,8 @@ VALUES ($1, jsonb_build_object('holder', $2::text, 'until', to_char((now() + ($3
 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()
 WHERE (kv.value->>'until')::timestamptz < now() OR kv.value->>'holder' = $2
 RETURNING key`,
+  /** Frees every lease (the embedded store at open: its one process is new). */
+  releaseAllLeases: "DELETE FROM kv WHERE key LIKE 'lease:%'",
   /** $1 key, $2 holder: frees the lease only if this holder has it. */
   releaseLease: "DELETE FROM kv WHERE key = $1 AND value->>'holder' = $2",
 

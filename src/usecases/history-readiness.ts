@@ -13,6 +13,7 @@ import type { Counting } from "../config/schema.js";
 import { needsFields } from "../github/history.js";
 import type { RepoRef } from "../plan/actions.js";
 import type { HistoryFields, SyncState } from "../store/store.js";
+import { DeliveryMustWaitError } from "./delivery-wait.js";
 
 /** The optional history fields a ladder's counting needs. No ladder: none. */
 export function fieldsFor(counting: Counting | null | undefined): HistoryFields {
@@ -30,13 +31,13 @@ export function pendingReason(state: SyncState | null): "never read" | "read wit
 }
 
 /** Rejection of `HistoryGate.require`: measuring must wait until the history is read. */
-export class HistoryPendingError extends Error {
+export class HistoryPendingError extends DeliveryMustWaitError {
   constructor(
     /** "owner/name" */
     readonly repo: string,
     readonly reason: ReturnType<typeof pendingReason>,
   ) {
-    super(`the history of ${repo} is still being read (${reason})`);
+    super(`the history of ${repo} is still being read (${reason})`, MAX_HISTORY_WAITS);
     this.name = "HistoryPendingError";
   }
 }

@@ -26,6 +26,21 @@ const embedded: StoreSubject = {
 
 describe("embedded store (PGlite)", () => {
   storeContract(embedded);
+
+  it("frees at open the leases a killed process left (only one process opens an embedded store)", async () => {
+    const place = await embedded.persistent();
+    try {
+      const first = await place.open();
+      expect(await first.acquireLease("lease:proposal:acme/widgets:ana:member", "dead-process", 120_000)).toBe(true);
+      // The process dies without releasing it (close stands in for the crash: nothing released).
+      await first.close();
+      const second = await place.open();
+      expect(await second.acquireLease("lease:proposal:acme/widgets:ana:member", "new-process", 120_000)).toBe(true);
+      await second.close();
+    } finally {
+      await place.dispose();
+    }
+  });
 });
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
