@@ -4,7 +4,9 @@
  * requests the handler makes.
  */
 import type { Logger } from "pino";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
+import { appOctokit } from "../../src/github/octokit-options.js";
+import { unpacedPolicy } from "../support/probot-client.js";
 import type { InstallationAccount, InstallationAccounts } from "../../src/github/installation-accounts.js";
 import { createApp } from "../../src/index.js";
 import { Metrics } from "../../src/runtime/metrics.js";
@@ -64,7 +66,7 @@ export async function makeProbot(
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
-    Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
+    Octokit: appOctokit(unpacedPolicy()),
     ...(opts.log ? { log: opts.log } : { logLevel: (process.env.TEST_LOG_LEVEL as "fatal") ?? "fatal" }),
   });
   opened.push(services);

@@ -6,7 +6,9 @@
  * after it, must not open a second "Promote ana to member" issue.
  */
 import { readFileSync } from "node:fs";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
+import { appOctokit } from "../../src/github/octokit-options.js";
+import { unpacedPolicy } from "../support/probot-client.js";
 import { runSweep } from "../../src/handlers/sweep.js";
 import { Metrics } from "../../src/runtime/metrics.js";
 import type { Services } from "../../src/runtime/services.js";
@@ -48,7 +50,7 @@ beforeAll(async () => {
     appId: 1,
     privateKey: testPrivateKey(),
     baseUrl: fake.apiUrl,
-    Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
+    Octokit: appOctokit(unpacedPolicy()),
     logLevel: "fatal",
   });
 });

@@ -6,7 +6,9 @@
  * brings what changed (new merges, a relabelled old PR) into the ledger.
  */
 import { readFileSync } from "node:fs";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
+import { appOctokit } from "../../src/github/octokit-options.js";
+import { unpacedPolicy } from "../support/probot-client.js";
 import { mergedPullRequestsQuery } from "../../src/github/graphql-pull-requests.js";
 import { runSweep } from "../../src/handlers/sweep.js";
 import { Metrics } from "../../src/runtime/metrics.js";
@@ -66,7 +68,7 @@ beforeAll(async () => {
     appId: 1,
     privateKey: testPrivateKey(),
     baseUrl: fake.apiUrl,
-    Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
+    Octokit: appOctokit(unpacedPolicy()),
     logLevel: "fatal",
   });
 });
