@@ -19,13 +19,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProbotOctokit } from "probot";
 import { backfillRepository, catchUpRepository, type GraphqlClient } from "../src/github/history.js";
 import { openEmbeddedStore } from "../src/store/embedded-store.js";
 import type { HistoryFields } from "../src/store/store.js";
 import { startFakeGitHub } from "../test/fake-github/server.js";
 import type { FakeGitHub } from "../test/fake-github/server.js";
-import { probotInstallationClient } from "../test/support/probot-client.js";
+import { probotInstallationClient, unpacedPolicy } from "../test/support/probot-client.js";
 import { round, type Figure } from "./figure.js";
 import { seedMergedHistory } from "./seed-history.js";
 
@@ -34,13 +33,9 @@ const REPO = "big";
 const INSTALLATION = 12;
 const PRS = 10_000;
 
-const Unthrottled = ProbotOctokit.defaults({ throttle: { enabled: false } });
-
 async function clientFor(fake: FakeGitHub, throttled: boolean): Promise<GraphqlClient> {
   // A fresh installation token per run: each run has its own hourly budget in the fake.
-  const octokit = throttled
-    ? await probotInstallationClient(fake, INSTALLATION)
-    : new Unthrottled({ auth: { token: fake.issueToken(INSTALLATION) }, baseUrl: fake.apiUrl });
+  const octokit = await probotInstallationClient(fake, INSTALLATION, throttled ? {} : { policy: unpacedPolicy() });
   return { graphql: <T>(q: string, v: Record<string, unknown>) => octokit.graphql<T>(q, v) };
 }
 

@@ -4,12 +4,11 @@
  * Each scenario is served by one fake GitHub and run through both.
  */
 import nock from "nock";
-import { ProbotOctokit } from "probot";
 import { configSourceFromOctokit } from "../../src/config/probot-config-source.js";
 import { resolveChain } from "../../src/config/resolve-extends.js";
+import { probotTokenClient } from "../support/probot-client.js";
 
 const API = "https://api.github.com";
-const TestOctokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
 
 /** Serves `owner/repo:path` -> text; everything else 404. Records each request. */
 function serve(files: Record<string, string>): string[] {
@@ -73,7 +72,7 @@ const scenarios: Array<{ name: string; files: Record<string, string>; expected: 
 
 describe("resolveChain reads what Probot's loader reads", () => {
   it.each(scenarios)("$name", async ({ files, expected }) => {
-    const octokit = new TestOctokit({ auth: { token: "test" } });
+    const octokit = await probotTokenClient();
 
     const pluginSeen = serve(files);
     const plugin = await octokit.config.get({ owner: "acme", repo: "widget", path: P, branch: "feature" });
@@ -93,7 +92,7 @@ describe("resolveChain reads what Probot's loader reads", () => {
 
   it("names files as the loader reports them: own path plain, others owner/repo:path", async () => {
     serve({ [`acme/widget:${P}`]: "_extends: .github\n", [`acme/.github:${P}`]: "a: 1\n" });
-    const chain = await resolveChain(configSourceFromOctokit(new TestOctokit({ auth: { token: "test" } })), { owner: "acme", repo: "widget", path: P });
+    const chain = await resolveChain(configSourceFromOctokit(await probotTokenClient()), { owner: "acme", repo: "widget", path: P });
     expect(chain.files.map((f) => [f.name, f.isBase])).toEqual([
       [P, false],
       [`acme/.github:${P}`, true],

@@ -5,16 +5,15 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
-import { ProbotOctokit } from "probot";
 import { CodeownersErrorsError, executeActions, type WriteClient } from "../../src/github/execute-actions.js";
 import type { Logger } from "../../src/github/logger.js";
 import type { AccessAction } from "../../src/plan/actions.js";
 import type { ClassicProtection } from "../../src/plan/classic-protection.js";
+import { probotTokenClient } from "../support/probot-client.js";
 
 const API = "https://api.github.com";
-const TestOctokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
-const octokit = new TestOctokit({ auth: { token: "test" } });
-const client: WriteClient = { request: (route, params) => octokit.request(route, params) as Promise<{ data: unknown; status: number }> };
+const octokit = probotTokenClient();
+const client: WriteClient = { request: async (route, params) => (await octokit).request(route, params) as Promise<{ data: unknown; status: number }> };
 const repo = { owner: "acme", repo: "widgets" };
 const lines: string[] = [];
 const log: Logger = { info: (o) => lines.push(JSON.stringify(o)), warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => log };

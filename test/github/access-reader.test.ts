@@ -4,26 +4,25 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
-import { ProbotOctokit } from "probot";
 import { githubAccessReader, normalizeProtection, readAccessSnapshot, readNeeds, type AccessReadClient } from "../../src/github/access-reader.js";
 import { codeownersAnswer, restProtection } from "../support/access-answers.js";
+import { probotTokenClient } from "../support/probot-client.js";
 
 const API = "https://api.github.com";
-const TestOctokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
 const repo = { owner: "acme", repo: "widgets" };
 
 /** A client over a real Probot octokit that counts what it sends. */
 function counted() {
-  const octokit = new TestOctokit({ auth: { token: "test" } });
+  const octokit = probotTokenClient();
   const sent: string[] = [];
   const client: AccessReadClient = {
     request: (route, params) => {
       sent.push(route);
-      return octokit.request(route, params) as Promise<{ data: unknown; status: number }>;
+      return octokit.then((o) => o.request(route, params)) as Promise<{ data: unknown; status: number }>;
     },
     graphql: <T>(query: string, variables: Record<string, unknown>) => {
       sent.push("graphql");
-      return octokit.graphql<T>(query, variables);
+      return octokit.then((o) => o.graphql<T>(query, variables));
     },
   };
   return { client, sent, reader: githubAccessReader(client) };

@@ -5,7 +5,6 @@
  */
 import { validate } from "@octokit/graphql-schema";
 import nock from "nock";
-import { ProbotOctokit } from "probot";
 import {
   backfillRepository,
   catchUpRepository,
@@ -18,12 +17,12 @@ import { mergedPullRequestsQuery, type PullRequestNode } from "../../src/github/
 import { MEMORY, openEmbeddedStore } from "../../src/store/embedded-store.js";
 import { syncRepository } from "../../src/usecases/sync-history.js";
 import type { LedgerStore } from "../../src/store/store.js";
+import { probotTokenClient } from "../support/probot-client.js";
 
-const TestOctokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
 
 function client(): GraphqlClient {
-  const octokit = new TestOctokit({ auth: { token: "t" } });
-  return { graphql: <T>(q: string, v: Record<string, unknown>) => octokit.graphql<T>(q, v) };
+  const octokit = probotTokenClient({ token: "t" });
+  return { graphql: <T>(q: string, v: Record<string, unknown>) => octokit.then((o) => o.graphql<T>(q, v)) };
 }
 
 interface SeenRequest {

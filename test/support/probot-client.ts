@@ -38,3 +38,14 @@ export async function probotInstallationClient(fake: FakeGitHub, installationId:
 export function unpacedPolicy(): OctokitPolicy {
   return { throttle: false, budget: new ContentBudget([{ max: Number.MAX_SAFE_INTEGER, windowMs: 1 }]), serverErrorRetries: 0 };
 }
+
+/**
+ * A client authenticated with a plain token, built by Probot as it builds one
+ * for `githubToken` (the app's class, Probot's options on top), for tests that
+ * answer GitHub with recorded responses (nock, api.github.com). Unpaced by
+ * default, so requests go out exactly as the code makes them.
+ */
+export function probotTokenClient(opts: { policy?: OctokitPolicy; token?: string } = {}): Promise<InstallationClient> {
+  const probot = new Probot({ githubToken: opts.token ?? "test", Octokit: appOctokit(opts.policy ?? unpacedPolicy()), log: pino({ level: "silent" }) });
+  return probot.auth();
+}

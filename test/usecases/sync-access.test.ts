@@ -6,7 +6,6 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
-import { ProbotOctokit } from "probot";
 import { governanceSchema, type Roster } from "../../src/config/schema.js";
 import { githubAccessReader, type AccessReadClient } from "../../src/github/access-reader.js";
 import { executeActions } from "../../src/github/execute-actions.js";
@@ -15,9 +14,9 @@ import { syncAccess, type SyncAccessDeps } from "../../src/usecases/sync-access.
 import { codeownersAnswer, restProtection } from "../support/access-answers.js";
 import { nockCommitOnBranch } from "../support/nock-commit.js";
 import { silent } from "../support/silent-logger.js";
+import { probotTokenClient } from "../support/probot-client.js";
 
 const API = "https://api.github.com";
-const TestOctokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
 const repo = { owner: "acme", repo: "widgets" };
 
 const governance = governanceSchema.parse({
@@ -49,16 +48,16 @@ const protectionInStep = {
 };
 
 function deps(opts: { dryRun?: boolean } = {}) {
-  const octokit = new TestOctokit({ auth: { token: "test" } });
+  const octokit = probotTokenClient();
   const sent: string[] = [];
   const client: AccessReadClient = {
     request: (route, params) => {
       sent.push(route);
-      return octokit.request(route, params) as Promise<{ data: unknown; status: number }>;
+      return octokit.then((o) => o.request(route, params)) as Promise<{ data: unknown; status: number }>;
     },
     graphql: <T>(query: string, variables: Record<string, unknown>) => {
       sent.push(/^\s*mutation\b/.test(query) ? "POST /graphql (mutation)" : "POST /graphql");
-      return octokit.graphql<T>(query, variables);
+      return octokit.then((o) => o.graphql<T>(query, variables));
     },
   };
   const d: SyncAccessDeps = {
