@@ -86,7 +86,8 @@ export async function benchPromotionCost(): Promise<Figure[]> {
       if (i === 0) firstExtra = oneOff;
       // Access follows the roster between the roster commit (its ref update) and the outcome comment.
       const routes = fake.requests.map((r) => r.route);
-      const committedAt = routes.indexOf("PATCH /repos/{owner}/{repo}/git/refs/{ref}");
+      // The decision's commit: one createCommitOnBranch mutation (the Git Data API's ref update before 4 December 2026).
+      const committedAt = fake.requests.findIndex((r) => r.route === "POST /graphql" && String((r.body as { query?: unknown } | undefined)?.query ?? "").includes("createCommitOnBranch"));
       const commentedAt = routes.findIndex((r, k) => k > committedAt && r === "POST /repos/{owner}/{repo}/issues/{issue_number}/comments");
       const access = committedAt >= 0 && commentedAt > committedAt ? commentedAt - committedAt - 1 : 0;
       accessTotals.push(access);
@@ -98,7 +99,7 @@ export async function benchPromotionCost(): Promise<Figure[]> {
     fake.assertNoViolations();
     return [
       { name: `promotion cost: API requests per approved promotion, merge to closed issue (median of ${PEOPLE})`, value: median(totals), unit: "requests", target: "≤ 12" },
-      { name: "promotion cost: of which writes (issue, progress comment, tree, commit, ref, outcome comment, close, and the access sync's)", value: median(writes), unit: "requests" },
+      { name: "promotion cost: of which writes (issue, progress comment, the commit, outcome comment, close, and the access sync's)", value: median(writes), unit: "requests" },
       { name: "promotion cost: access sync after the roster commit (teams, CODEOWNERS, protection; not in the figure above)", value: median(accessTotals), unit: "requests" },
       { name: "promotion cost: one-off requests of the first promotion (token exchange, the app's login)", value: firstExtra, unit: "requests" },
       { name: "promotion time: approving event to closed issue (median)", value: round(median(decideMs)), unit: "ms" },
@@ -182,7 +183,7 @@ async function measurePullRequestPath(fake: FakeGitHub, app: AppProcess, send: (
   }
   return [
     { name: `promotion cost, approve_with: pull_request: API requests per promotion approved by merge, eligible merge to closed issue (median of ${PULL_PEOPLE})`, value: median(totals), unit: "requests" },
-    { name: "promotion cost, approve_with: pull_request: of which writes (issue, progress comment, branch tree+commit+ref, pull request, issue link; after the merge: tree, commit, ref, outcome comment, close, branch delete)", value: median(writes), unit: "requests" },
+    { name: "promotion cost, approve_with: pull_request: of which writes (issue, progress comment, branch tree+commit+ref, pull request, issue link; after the merge: the commit, outcome comment, close, branch delete)", value: median(writes), unit: "requests" },
     { name: "promotion time, approve_with: pull_request: merge delivery to closed issue and deleted branch (median)", value: round(median(decideMs)), unit: "ms" },
   ];
 }
