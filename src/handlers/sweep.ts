@@ -15,6 +15,7 @@ import { syncAll } from "./installation.js";
 import { ownerTypeFrom } from "../runtime/access-ports.js";
 import { sweepAccess } from "./access.js";
 import { sweepProposals } from "./proposals.js";
+import { sweepHealth } from "./health-refresh.js";
 
 export const LAST_SWEEP_KEY = "sweep:last";
 
@@ -30,6 +31,7 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
         full_name: string;
         default_branch: string;
         archived?: boolean;
+        private?: boolean;
         owner?: { type?: string };
       }>;
       repositories += repos.length;
@@ -43,6 +45,10 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
         const ownerType = ownerTypeFrom(r.owner?.type);
         await sweepAccess(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch, ownerType).catch((err: unknown) =>
           log.error({ err, repo: r.full_name }, "access sweep of this repository failed; the next sweep retries"),
+        );
+        // Governance health (issue 13): the snapshot the public page is answered from.
+        await sweepHealth(services, octokit, log.child({ repo: r.full_name }), r).catch((err: unknown) =>
+          log.error({ err, repo: r.full_name }, "health refresh of this repository failed; the next sweep retries"),
         );
       }
     } catch (err) {
