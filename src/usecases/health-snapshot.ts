@@ -46,22 +46,34 @@ export interface HealthSnapshotSources {
 }
 
 /**
- * Re-reads the log and the open proposals (two or three requests) and
- * replaces the snapshot; for a repository with no valid ladder, forgets it.
+ * How old a snapshot may be before the sweep reads the log and the proposals
+ * again: with the default 15-minute sweep every sweep refreshes it; a faster
+ * sweep does not multiply the requests (and a sweep with nothing new stays at
+ * its usual cost).
+ */
+export const HEALTH_SNAPSHOT_MAX_AGE_MS = 10 * 60 * 1000;
+
+/**
+ * Re-reads the log and the open proposals (two requests, or more for more than
+ * 100 open proposals) and replaces the snapshot, unless the snapshot is younger
+ * than `maxAgeMs` (default HEALTH_SNAPSHOT_MAX_AGE_MS) and the visibility is
+ * unchanged; for a repository with no valid ladder, forgets it.
  * The ladder is read from the cache the sweep has just refreshed. Rejects
  * when GitHub or the store fails (the previous snapshot is kept).
  */
 export async function refreshHealthSnapshot(
-  deps: { kv: KeyValueStore; sources: HealthSnapshotSources; now: Date; log: Logger },
+  deps: { kv: KeyValueStore; sources: HealthSnapshotSources; now: Date; log: Logger; maxAgeMs?: number },
   repo: RepoRef & { private: boolean },
 ): Promise<HealthSnapshot | null> {
   const fullName = `${repo.owner}/${repo.repo}`;
   const key = healthSnapshotKey(fullName);
-  const current = await lastValidGovernance(deps.kv, repo);
+  const [current, previous] = await Promise.all([lastValidGovernance(deps.kv, repo), deps.kv.getValue<HealthSnapshot>(key)]);
   if (!current) {
-    if ((await deps.kv.getValue(key)) !== null) await deps.kv.setValue(key, null);
+    if (previous !== null) await deps.kv.setValue(key, null);
     return null;
   }
+  const age = previous ? deps.now.getTime() - Date.parse(previous.refreshedAt) : Infinity;
+  if (previous && previous.private === repo.private && age >= 0 && age < (deps.maxAgeMs ?? HEALTH_SNAPSHOT_MAX_AGE_MS)) return previous;
   const [text, issues] = await Promise.all([deps.sources.readFile(repo, current.governance.log.path), deps.sources.findOpenProposals(repo)]);
   const openProposals: OpenProposal[] = [];
   for (const issue of issues) {

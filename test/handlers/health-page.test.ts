@@ -177,7 +177,7 @@ describe("refreshHealthSnapshot", () => {
 
   it("keeps the parsed log without evidence, the app's open proposals and the visibility", async () => {
     const { store, values } = memoryStore();
-    seed(values);
+    seed(values, { refreshedAt: new Date(NOW.getTime() - 11 * 60_000).toISOString() });
     values.set(proposalIssueKey("acme/widgets", 4), { repo: "acme/widgets", login: "ann", role: "member", kind: "promotion", issue: 4, state: "open", openedAt: "2025-06-10T00:00:00.000Z" });
     const reads: string[] = [];
     const snapshot = await refreshHealthSnapshot(
@@ -201,6 +201,19 @@ describe("refreshHealthSnapshot", () => {
       refreshedAt: NOW.toISOString(),
     });
     expect(values.get(healthSnapshotKey("ACME/Widgets"))).toEqual(snapshot);
+  });
+
+  it("reads nothing while the snapshot is younger than ten minutes, unless the visibility changed", async () => {
+    const { store, values } = memoryStore();
+    seed(values, { refreshedAt: new Date(NOW.getTime() - 9 * 60_000).toISOString() });
+    const reads: string[] = [];
+    const sources = { readFile: async (_r: unknown, path: string) => (reads.push(path), text), findOpenProposals: async () => (reads.push("issues"), []) };
+    const young = await refreshHealthSnapshot({ kv: store, sources, now: NOW, log: silent }, { owner: "acme", repo: "widgets", private: false });
+    expect(reads).toEqual([]);
+    expect(young?.log.map((e) => e.id)).toEqual(["D-0001", "D-0002"]);
+    const hidden = await refreshHealthSnapshot({ kv: store, sources, now: NOW, log: silent }, { owner: "acme", repo: "widgets", private: true });
+    expect(reads).toEqual(["GOVERNANCE-LOG.md", "issues"]);
+    expect(hidden?.private).toBe(true);
   });
 
   it("forgets a repository whose ladder is gone", async () => {
