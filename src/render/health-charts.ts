@@ -14,7 +14,7 @@ import type { PeriodFigures } from "../health/figures.js";
 
 echarts.use([LineChart, BarChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
 
-const WIDTH = 560;
+const WIDTH = 520;
 const HEIGHT = 260;
 const COLORS = ["#1f6feb", "#bf3989", "#1a7f37", "#9a6700"];
 
