@@ -16,6 +16,7 @@ import { renderMarker } from "../render/markers.js";
 import { currentGovernance, type CurrentGovernance } from "../usecases/current-governance.js";
 import { isProposalCommand, runProposalCommand } from "./proposal-commands.js";
 import { planLadderReply } from "../usecases/reply-ladder.js";
+import { healthPageUrl } from "../render/health-page.js";
 import type { Services } from "../runtime/services.js";
 import { githubFor } from "../runtime/services.js";
 import { isStatus } from "../github/contents.js";
@@ -56,9 +57,10 @@ async function runCommands(services: Services, ctx: Context<"issue_comment.creat
         const note = current.currentlyInvalid
           ? "_The ladder file on the default branch is currently invalid; this uses the last valid ladder._"
           : undefined;
+        const healthUrl = healthPageUrl(services.settings.publicUrl, repo, payload.repository.private);
         const plan = await planLadderReply(
           { ledger: services.store, kv: services.store, webUrl: services.settings.webUrl },
-          { repo, issueNumber, login, governance: current.governance, roster: current.roster, now, ...(note ? { note } : {}) },
+          { repo, issueNumber, login, governance: current.governance, roster: current.roster, now, ...(note ? { note } : {}), ...(healthUrl ? { healthUrl } : {}) },
         );
         await runLadderPlan(services, gh, plan, log);
         continue;

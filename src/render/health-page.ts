@@ -29,6 +29,12 @@ export interface HealthPageModel {
   now: Date;
 }
 
+/** The health page's address under the app's public URL; undefined without one, or for a repository not known to be public (the page would answer 404). */
+export function healthPageUrl(publicUrl: string | undefined, repo: { owner: string; repo: string }, isPrivate: boolean | undefined): string | undefined {
+  if (!publicUrl || isPrivate !== false) return undefined;
+  return `${publicUrl.replace(/\/+$/, "")}/stewards/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
+}
+
 /** People shown in the progress table at most, and log entries at most. */
 export const MAX_PROGRESS_ROWS = 200;
 export const MAX_LOG_ROWS = 50;

@@ -42,7 +42,8 @@ export interface LadderReplyPlan {
 
 export async function planLadderReply(
   deps: { ledger: LedgerReader; kv: KeyValueStore; webUrl: string },
-  input: { repo: RepoRef; issueNumber: number; login: string; governance: Governance; roster: Roster; now: Date; note?: string },
+  /** `healthUrl`: the repository's public health page, linked from the reply (public repositories, STEWARDS_PUBLIC_URL set). */
+  input: { repo: RepoRef; issueNumber: number; login: string; governance: Governance; roster: Roster; now: Date; note?: string; healthUrl?: string },
 ): Promise<LadderReplyPlan> {
   const query = contributionQuery(input.governance, input.repo, [input.login]);
   const [prs, reviews, sync] = await Promise.all([
@@ -58,7 +59,7 @@ export async function planLadderReply(
   // both lists above are already restricted to this person (as author or reviewer).
   const standing = measureOne(input.login, { pullRequests: prs, reviews }, input.governance, input.roster, input.now);
   const body = [
-    renderStandingMarkdown(standing, input.governance, { webUrl: deps.webUrl, now: input.now }),
+    renderStandingMarkdown(standing, input.governance, { webUrl: deps.webUrl, now: input.now, ...(input.healthUrl ? { healthUrl: input.healthUrl } : {}) }),
     ...notes.filter(Boolean).map((n) => `\n${n}`),
     "",
     renderMarker("ladder-reply", { login: input.login.toLowerCase() }),
