@@ -1,8 +1,9 @@
 /**
  * `GET /stewards/<owner>/<repo>` (the health page, HTML) and
  * `GET /stewards/<owner>/<repo>/health.json` (SPEC "Governance health").
- * Answered from the store only — the snapshot the sweep keeps, the cached
- * ladder and the ledger — never by calling GitHub while a person waits.
+ * Answered from the store only — the snapshot the sweep keeps (figures
+ * included) and the cached ladder — never by calling GitHub, nor measuring
+ * anyone, while a person waits.
  * A private repository, one the app does not serve, or one it has not swept
  * yet all answer the same 404. Both answers carry an ETag (a hash of the
  * bytes; a matching If-None-Match gets 304) and a Content-Security-Policy
@@ -12,11 +13,10 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../github/logger.js";
-import { computeHealth } from "../health/figures.js";
-import { healthWarnings } from "../health/warnings.js";
 import { renderHealthPage } from "../render/health-page.js";
 import type { Services } from "../runtime/services.js";
-import { loadHealthView, type HealthViewStore } from "../usecases/health-snapshot.js";
+import type { KeyValueStore } from "../usecases/current-governance.js";
+import { loadHealthView } from "../usecases/health-snapshot.js";
 
 const ROUTE = /^\/stewards\/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})(\/health\.json)?\/?$/;
 
@@ -24,7 +24,7 @@ export const HEALTH_CACHE_CONTROL = "public, max-age=300";
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const NOT_FOUND = "Not found: this repository is not public or is not served by this app.\n";
 
-export function healthPageHandler(services: { store: HealthViewStore; clock: () => Date; settings: Pick<Services["settings"], "webUrl"> }, log?: Pick<Logger, "error">) {
+export function healthPageHandler(services: { store: KeyValueStore; settings: Pick<Services["settings"], "webUrl"> }, log?: Pick<Logger, "error">) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? "").split("?")[0] ?? "";
     const m = ROUTE.exec(path);
@@ -44,28 +44,10 @@ export function healthPageHandler(services: { store: HealthViewStore; clock: () 
         res.end(NOT_FOUND);
         return true;
       }
-      const now = services.clock();
-      const health = computeHealth({
-        repository: view.snapshot.repo,
-        governance: view.governance,
-        roster: view.roster,
-        ledger: view.ledger,
-        log: view.snapshot.log,
-        openProposals: view.snapshot.openProposals,
-        now,
-      });
+      const { snapshot, governance } = view;
       body = json
-        ? `${JSON.stringify(health.json, null, 2)}\n`
-        : renderHealthPage({
-            repository: view.snapshot.repo,
-            webUrl: services.settings.webUrl,
-            governance: view.governance,
-            health,
-            warnings: healthWarnings(health.json),
-            log: view.snapshot.log,
-            refreshedAt: view.snapshot.refreshedAt,
-            now,
-          });
+        ? `${JSON.stringify(snapshot.figures.json, null, 2)}\n`
+        : renderHealthPage({ repository: snapshot.repo, webUrl: services.settings.webUrl, governance, figures: snapshot.figures, log: snapshot.log });
     } catch (err) {
       log?.error({ err, repo: `${owner}/${name}` }, "health page could not be answered");
       res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "retry-after": "30" });

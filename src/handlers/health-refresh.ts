@@ -1,7 +1,8 @@
 /**
  * The sweep's part for governance health: refresh the snapshot the health
  * page is answered from (usecases/health-snapshot.ts) — the decision log,
- * the open proposals and the repository's visibility as the sweep saw it.
+ * the open proposals, the repository's visibility as the sweep saw it, and
+ * the figures computed from them and the ledger.
  */
 import type { Logger } from "../github/logger.js";
 import { proposalPorts } from "../runtime/proposal-ports.js";
@@ -28,5 +29,5 @@ export async function sweepHealth(
     },
   };
   // A repository object without `private` is treated as private: never published by mistake.
-  await refreshHealthSnapshot({ kv: services.store, sources, now: services.clock(), log }, { ...ref, private: repo.private !== false });
+  await refreshHealthSnapshot({ kv: services.store, ledger: services.store, sources, now: services.clock(), log }, { ...ref, private: repo.private !== false });
 }

@@ -105,6 +105,19 @@ export interface HealthResult {
 const APPEALABLE = new Set(["promotion", "rejection", "expiry", "demotion", "emeritus", "ladder change", "manual roster change"]);
 
 export function computeHealth(inputs: HealthInputs): HealthResult {
+  const steps = healthSteps(inputs);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * computeHealth in steps: yields after each period measured (each measures
+ * everyone once, the costly part), so a caller on a server can let other work
+ * run in between (`await setImmediate` per step). Pure all the same.
+ */
+export function* healthSteps(inputs: HealthInputs): Generator<void, HealthResult, void> {
   const nowMs = inputs.now.getTime();
   const spec = inputs.governance.health?.period;
   const current = periodContaining(nowMs, spec);
@@ -120,6 +133,7 @@ export function computeHealth(inputs: HealthInputs): HealthResult {
   for (let i = 0; i < (inputs.historyPeriods ?? DEFAULT_HISTORY_PERIODS); i++) {
     p = previousPeriod(p, spec);
     if (earliest === null || p.end <= earliest) break;
+    yield;
     const endDay = new Date(p.end - 1).toISOString().slice(0, 10);
     const roster: Roster = { members: inputs.roster.members.filter((m) => m.since <= endDay), emeritus: [] };
     const standings = measureAll(inputs.ledger, inputs.governance, roster, new Date(p.end - 1), { evidenceLimit: 0 });

@@ -9,10 +9,38 @@
  */
 import { describeDuration, tryParseDuration } from "../config/duration.js";
 import type { Governance, Rung } from "../config/schema.js";
-import type { HealthResult, LoggedDecision, PeriodFigures } from "../health/figures.js";
+import type { HealthJson, HealthResult, LoggedDecision, PeriodFigures } from "../health/figures.js";
+import { healthWarnings } from "../health/warnings.js";
 import type { Standing } from "../ladder/standing.js";
 import { healthCharts, periodLabel } from "./health-charts.js";
 import { hasWords, neededWords, requirementName } from "./standing-words.js";
+
+/** One person's line in the progress table, in words already (stored with the figures). */
+export interface ProgressRow {
+  login: string;
+  role: string | null;
+  next: string | null;
+  /** "eligible", "1 requirement to go", "top rung", … */
+  standing: string;
+  requirements: Array<{ text: string; met: boolean }>;
+}
+
+/**
+ * What the sweep computes and stores for the page and health.json, so that a
+ * page view only reads it: the JSON, the figures beside it, the warnings and
+ * the progress table (at most MAX_PROGRESS_ROWS rows, closest first).
+ */
+export interface HealthFigures {
+  json: HealthJson;
+  stepDowns: number;
+  emeritus: number;
+  warnings: string[];
+  progress: ProgressRow[];
+  /** Rows there would be without the cap. */
+  progressTotal: number;
+  /** The clock the figures were computed at (ISO-8601). */
+  computedAt: string;
+}
 
 export interface HealthPageModel {
   /** "owner/name" as GitHub spells it. */
@@ -20,13 +48,9 @@ export interface HealthPageModel {
   /** GitHub's web root, e.g. https://github.com. */
   webUrl: string;
   governance: Governance;
-  health: HealthResult;
-  warnings: readonly string[];
+  figures: HealthFigures;
   /** The decision log as last read by the sweep, in file order. */
   log: readonly LoggedDecision[];
-  /** When the sweep last read the log and the open proposals (ISO-8601). */
-  refreshedAt: string;
-  now: Date;
 }
 
 /** The health page's address under the app's public URL; undefined without one, or for a repository not known to be public (the page would answer 404). */
@@ -60,8 +84,34 @@ function person(login: string, webUrl: string): string {
 
 const pct = (x: number | null) => (x === null ? "—" : `${Math.round(x * 100)} %`);
 
+/** The stored figures from a computed result: warnings and the progress table in words. */
+export function healthFigures(result: HealthResult, now: Date): HealthFigures {
+  const recent = recentStandings(result.standings, now);
+  return {
+    json: result.json,
+    stepDowns: result.stepDowns,
+    emeritus: result.emeritus,
+    warnings: healthWarnings(result.json),
+    progress: recent.slice(0, MAX_PROGRESS_ROWS).map(progressRow),
+    progressTotal: recent.length,
+    computedAt: now.toISOString(),
+  };
+}
+
+function progressRow(s: Standing): ProgressRow {
+  const next = s.next;
+  const standing = !next ? "top rung" : s.eligibleFor ? "eligible" : next.byNominationOnly ? "by nomination" : s.missingForNext === 1 ? "1 requirement to go" : `${s.missingForNext} requirements to go`;
+  return {
+    login: s.login,
+    role: s.currentRole,
+    next: next?.role ?? null,
+    standing,
+    requirements: (next?.requirements ?? []).map((r) => ({ text: `${requirementName(r)}: ${hasWords(r, s)} of ${neededWords(r)}`, met: r.met })),
+  };
+}
+
 export function renderHealthPage(m: HealthPageModel): string {
-  const j = m.health.json;
+  const j = m.figures.json;
   const periods: PeriodFigures[] = [...j.history, j];
   const charts = healthCharts(periods, m.governance.ladder.map((r) => r.role));
   const repoUrl = `${m.webUrl.replace(/\/+$/, "")}/${m.repository}`;
@@ -78,10 +128,10 @@ export function renderHealthPage(m: HealthPageModel): string {
     "<body>",
     "<header>",
     `<h1>Governance health of ${link(m.repository, repoUrl)}</h1>`,
-    `<p class="meta">Period ${html(periodLabel(j.period))} (${html(j.period.start.slice(0, 10))} to ${html(j.period.end.slice(0, 10))}, end excluded). Figures as of ${html(m.now.toISOString().slice(0, 16).replace("T", " "))} UTC; decision log and proposals read ${html(m.refreshedAt.slice(0, 16).replace("T", " "))} UTC. Also as <a href="${html(`/stewards/${m.repository.split("/").map(encodeURIComponent).join("/")}/health.json`)}">JSON</a>.</p>`,
+    `<p class="meta">Period ${html(periodLabel(j.period))} (${html(j.period.start.slice(0, 10))} to ${html(j.period.end.slice(0, 10))}, end excluded). Figures as of ${html(m.figures.computedAt.slice(0, 16).replace("T", " "))} UTC (refreshed by the app's periodic sweep). Also as <a href="${html(`/stewards/${m.repository.split("/").map(encodeURIComponent).join("/")}/health.json`)}">JSON</a>.</p>`,
     "</header>",
     "<main>",
-    warningsSection(m.warnings),
+    warningsSection(m.figures.warnings),
     figuresSection(m, periods),
     '<section id="charts"><h2>Over time</h2>',
     `<div class="charts">${charts.map((c) => `<figure id="chart-${c.id}"><figcaption>${html(c.title)}</figcaption>${c.svg}</figure>`).join("")}</div>`,
@@ -102,7 +152,7 @@ function warningsSection(warnings: readonly string[]): string {
 }
 
 function figuresSection(m: HealthPageModel, periods: PeriodFigures[]): string {
-  const j = m.health.json;
+  const j = m.figures.json;
   const prev = periods.length > 1 ? periods[periods.length - 2] : undefined;
   const change = (now: number | null, before: number | null | undefined, asPct = false) => {
     if (before === undefined || before === null || now === null) return "";
@@ -113,7 +163,7 @@ function figuresSection(m: HealthPageModel, periods: PeriodFigures[]): string {
   const issues = (ns: number[]) => (ns.length === 0 ? "none" : ns.map((n) => link(`#${n}`, `${m.webUrl.replace(/\/+$/, "")}/${m.repository}/issues/${n}`)).join(", "));
   const rows: Array<[string, string, string]> = [
     ["Promotions", String(j.promotions), change(j.promotions, prev?.promotions)],
-    [`Demotions (of which emeritus: ${m.health.emeritus}); step-downs: ${m.health.stepDowns}`, String(j.demotions), change(j.demotions, prev?.demotions)],
+    [`Demotions (of which emeritus: ${m.figures.emeritus}); step-downs: ${m.figures.stepDowns}`, String(j.demotions), change(j.demotions, prev?.demotions)],
     ["Share of decisions contested (appealed)", pct(j.contested_share), change(j.contested_share, prev?.contested_share, true)],
     ["Appeals filed / upheld / overturned", `${j.appeals.filed} / ${j.appeals.upheld} / ${j.appeals.overturned}`, ""],
     ["Manual roster changes", String(j.manual_changes), change(j.manual_changes, prev?.manual_changes)],
@@ -168,22 +218,16 @@ export function recentStandings(standings: readonly Standing[], now: Date): Stan
 }
 
 function progressSection(m: HealthPageModel): string {
-  const all = recentStandings(m.health.standings, m.now);
-  const shown = all.slice(0, MAX_PROGRESS_ROWS);
-  const rows = shown.map((s) => {
-    const next = s.next;
-    const status = !next ? "top rung" : s.eligibleFor ? "eligible" : next.byNominationOnly ? "by nomination" : s.missingForNext === 1 ? "1 requirement to go" : `${s.missingForNext} requirements to go`;
-    const reqs = next
-      ? next.requirements
-          .map((r) => `<li class="${r.met ? "met" : "unmet"}">${r.met ? "✓" : "✗"} ${html(requirementName(r))}: ${html(hasWords(r, s))} of ${html(neededWords(r))}</li>`)
-          .join("")
-      : "";
-    return `<tr><td>${person(s.login, m.webUrl)}</td><td>${html(s.currentRole ?? "—")}</td><td>${html(next?.role ?? "—")}</td><td>${reqs ? `<ul class="reqs">${reqs}</ul>` : "—"}</td><td>${html(status)}</td></tr>`;
+  const shown = m.figures.progress;
+  const total = m.figures.progressTotal;
+  const rows = shown.map((r) => {
+    const reqs = r.requirements.map((q) => `<li class="${q.met ? "met" : "unmet"}">${q.met ? "✓" : "✗"} ${html(q.text)}</li>`).join("");
+    return `<tr><td>${person(r.login, m.webUrl)}</td><td>${html(r.role ?? "—")}</td><td>${html(r.next ?? "—")}</td><td>${reqs ? `<ul class="reqs">${reqs}</ul>` : "—"}</td><td>${html(r.standing)}</td></tr>`;
   });
   return [
     '<section id="progress"><h2>Progress toward the next rung</h2>',
-    `<p>Everyone holding a role, and everyone with a counted contribution in the last ${RECENT_DAYS} days${all.length > shown.length ? ` (the ${shown.length} closest of ${all.length})` : ""}.</p>`,
-    all.length === 0
+    `<p>Everyone holding a role, and everyone with a counted contribution in the last ${RECENT_DAYS} days${total > shown.length ? ` (the ${shown.length} closest of ${total})` : ""}.</p>`,
+    shown.length === 0
       ? "<p>Nobody yet.</p>"
       : `<table class="progress"><thead><tr><th scope="col">person</th><th scope="col">role</th><th scope="col">next rung</th><th scope="col">requirements</th><th scope="col">standing</th></tr></thead><tbody>${rows.join("")}</tbody></table>`,
     "</section>",

@@ -1,23 +1,26 @@
 /**
- * What the health page and health.json need beyond the ledger and the cached
- * ladder, kept in the store so that a page view costs no GitHub request
- * (SPEC: "answered from the app's store, never by calling GitHub while a
- * person waits"): the repository's visibility, the parsed decision log and
- * the open proposals. The sweep refreshes it (`refreshHealthSnapshot`); the
- * page reads it with the ledger and the ladder cache (`loadHealthView`).
+ * What the health page and health.json are answered from, kept in the store
+ * so that a page view costs no GitHub request (SPEC: "answered from the
+ * app's store, never by calling GitHub while a person waits") and no
+ * measuring either (the figures measure everyone once per period reported,
+ * seconds for a large project): the repository's visibility, the parsed
+ * decision log, the open proposals and the figures computed from them, the
+ * ledger and the cached ladder. The sweep refreshes it
+ * (`refreshHealthSnapshot`); a page view reads it and the ladder cache
+ * (`loadHealthView`): two reads of the key-value store.
  *
  * A repository is served only while its snapshot says it is public and a
  * valid ladder is cached; anything else — never swept, private, no ladder,
  * unknown — reads as null, so the page answers the same 404 for all.
  */
-import type { Governance, Roster } from "../config/schema.js";
+import type { Governance } from "../config/schema.js";
 import type { Logger } from "../github/logger.js";
-import type { LoggedDecision, OpenProposal } from "../health/figures.js";
+import { healthSteps, type LoggedDecision, type OpenProposal } from "../health/figures.js";
+import { healthFigures, type HealthFigures } from "../render/health-page.js";
 import type { MergedPullRequest, SubmittedReview } from "../ladder/contributions.js";
-import type { Ledger } from "../ladder/standing.js";
 import { parseLog } from "../log/parse-log.js";
 import type { RepoRef } from "../plan/actions.js";
-import type { ContributionQuery } from "../store/store.js";
+import type { ContributionQuery, SyncState } from "../store/store.js";
 import { lastValidGovernance, type KeyValueStore } from "./current-governance.js";
 import { proposalIssueKey, type ProposalRecord } from "./proposal-records.js";
 import { contributionQuery } from "./reply-ladder.js";
@@ -32,6 +35,9 @@ export interface HealthSnapshot {
   openProposals: OpenProposal[];
   /** When the sweep wrote this (ISO-8601). */
   refreshedAt: string;
+  /** The ledger's sync mark the figures were computed on (`backfilled:updatedThrough`): a new one refreshes them at once. */
+  ledgerMark?: string;
+  figures: HealthFigures;
 }
 
 export function healthSnapshotKey(fullName: string): string {
@@ -55,65 +61,77 @@ export const HEALTH_SNAPSHOT_MAX_AGE_MS = 10 * 60 * 1000;
 
 /**
  * Re-reads the log and the open proposals (two requests, or more for more than
- * 100 open proposals) and replaces the snapshot, unless the snapshot is younger
- * than `maxAgeMs` (default HEALTH_SNAPSHOT_MAX_AGE_MS) and the visibility is
- * unchanged; for a repository with no valid ladder, forgets it.
+ * 100 open proposals), recomputes the figures and replaces the snapshot —
+ * unless the snapshot is younger than `maxAgeMs` (default
+ * HEALTH_SNAPSHOT_MAX_AGE_MS) and neither the visibility nor the ledger's
+ * sync mark changed (so the figures follow a backfill or catch-up at once);
+ * for a repository with no valid ladder, forgets it.
  * The ladder is read from the cache the sweep has just refreshed. Rejects
  * when GitHub or the store fails (the previous snapshot is kept).
  */
 export async function refreshHealthSnapshot(
-  deps: { kv: KeyValueStore; sources: HealthSnapshotSources; now: Date; log: Logger; maxAgeMs?: number },
+  deps: { kv: KeyValueStore; ledger: LedgerReads; sources: HealthSnapshotSources; now: Date; log: Logger; maxAgeMs?: number },
   repo: RepoRef & { private: boolean },
 ): Promise<HealthSnapshot | null> {
   const fullName = `${repo.owner}/${repo.repo}`;
   const key = healthSnapshotKey(fullName);
-  const [current, previous] = await Promise.all([lastValidGovernance(deps.kv, repo), deps.kv.getValue<HealthSnapshot>(key)]);
+  const [current, previous, sync] = await Promise.all([lastValidGovernance(deps.kv, repo), deps.kv.getValue<HealthSnapshot>(key), deps.ledger.getSyncState(fullName)]);
+  const ledgerMark = `${sync?.backfilled ?? false}:${sync?.updatedThrough ?? ""}`;
   if (!current) {
     if (previous !== null) await deps.kv.setValue(key, null);
     return null;
   }
   const age = previous ? deps.now.getTime() - Date.parse(previous.refreshedAt) : Infinity;
-  if (previous && previous.private === repo.private && age >= 0 && age < (deps.maxAgeMs ?? HEALTH_SNAPSHOT_MAX_AGE_MS)) return previous;
+  if (previous?.figures && previous.private === repo.private && previous.ledgerMark === ledgerMark && age >= 0 && age < (deps.maxAgeMs ?? HEALTH_SNAPSHOT_MAX_AGE_MS)) return previous;
   const [text, issues] = await Promise.all([deps.sources.readFile(repo, current.governance.log.path), deps.sources.findOpenProposals(repo)]);
   const openProposals: OpenProposal[] = [];
   for (const issue of issues) {
     const record = await deps.kv.getValue<ProposalRecord>(proposalIssueKey(fullName, issue));
     if (record && record.state === "open") openProposals.push({ issue, login: record.login, role: record.role, openedAt: record.openedAt });
   }
+  const log = text === null ? [] : parseLog(text).map(({ id, kind, kindText, date, subject, role, reason, decidedBy, link }) => ({ id, kind, kindText, date, subject, role, reason, decidedBy, link }));
+  openProposals.sort((a, b) => a.issue - b.issue);
+  const query = contributionQuery(current.governance, repo);
+  const [pullRequests, reviews] = await Promise.all([deps.ledger.listPullRequests(query), deps.ledger.listReviews(query)]);
+  const steps = healthSteps({ repository: fullName, governance: current.governance, roster: current.roster, ledger: { pullRequests, reviews }, log, openProposals, now: deps.now });
+  let step = steps.next();
+  while (!step.done) {
+    // Each step measures everyone once: let webhooks and page views in between.
+    await new Promise((r) => setImmediate(r));
+    step = steps.next();
+  }
   const snapshot: HealthSnapshot = {
     repo: fullName,
     private: repo.private,
-    log: text === null ? [] : parseLog(text).map(({ id, kind, kindText, date, subject, role, reason, decidedBy, link }) => ({ id, kind, kindText, date, subject, role, reason, decidedBy, link })),
-    openProposals: openProposals.sort((a, b) => a.issue - b.issue),
+    log,
+    openProposals,
     refreshedAt: deps.now.toISOString(),
+    ledgerMark,
+    figures: healthFigures(step.value, deps.now),
   };
   await deps.kv.setValue(key, snapshot);
-  deps.log.debug({ repo: fullName, entries: snapshot.log.length, proposals: openProposals.length }, "health snapshot refreshed");
+  deps.log.debug({ repo: fullName, entries: log.length, proposals: openProposals.length }, "health snapshot refreshed");
   return snapshot;
+}
+
+/** The ledger reads a refresh makes. */
+export interface LedgerReads {
+  /** As LedgerStore.listPullRequests. */
+  listPullRequests(query: ContributionQuery): Promise<MergedPullRequest[]>;
+  /** As LedgerStore.listReviews. */
+  listReviews(query: ContributionQuery): Promise<SubmittedReview[]>;
+  /** As LedgerStore.getSyncState. */
+  getSyncState(repo: string): Promise<SyncState | null>;
 }
 
 export interface HealthView {
   snapshot: HealthSnapshot;
   governance: Governance;
-  roster: Roster;
-  ledger: Ledger;
 }
 
-/** The store's reads a page view makes, and no others. */
-export interface HealthViewStore extends KeyValueStore {
-  /** As LedgerStore.listPullRequests. */
-  listPullRequests(query: ContributionQuery): Promise<MergedPullRequest[]>;
-  /** As LedgerStore.listReviews. */
-  listReviews(query: ContributionQuery): Promise<SubmittedReview[]>;
-}
-
-/** Everything a page view needs, from the store alone; null when the repository is not served (see the file comment). */
-export async function loadHealthView(store: HealthViewStore, repo: RepoRef): Promise<HealthView | null> {
-  const snapshot = await store.getValue<HealthSnapshot>(healthSnapshotKey(`${repo.owner}/${repo.repo}`));
-  if (!snapshot || snapshot.private !== false) return null;
-  const current = await lastValidGovernance(store, repo);
-  if (!current) return null;
-  const query = contributionQuery(current.governance, repo);
-  const [pullRequests, reviews] = await Promise.all([store.listPullRequests(query), store.listReviews(query)]);
-  return { snapshot, governance: current.governance, roster: current.roster, ledger: { pullRequests, reviews } };
+/** Everything a page view needs: two reads of the key-value store; null when the repository is not served (see the file comment). */
+export async function loadHealthView(kv: KeyValueStore, repo: RepoRef): Promise<HealthView | null> {
+  const [snapshot, current] = await Promise.all([kv.getValue<HealthSnapshot>(healthSnapshotKey(`${repo.owner}/${repo.repo}`)), lastValidGovernance(kv, repo)]);
+  if (!snapshot || snapshot.private !== false || !snapshot.figures || !current) return null;
+  return { snapshot, governance: current.governance };
 }

@@ -8,8 +8,10 @@ import type { AddressInfo } from "node:net";
 import { rosterSchema } from "../../src/config/schema.js";
 import { healthPageHandler } from "../../src/handlers/health-page.js";
 import type { MergedPullRequest, SubmittedReview } from "../../src/ladder/contributions.js";
+import type { SyncState } from "../../src/store/store.js";
 import { cacheKey } from "../../src/usecases/current-governance.js";
-import { healthSnapshotKey, refreshHealthSnapshot, type HealthSnapshot, type HealthViewStore } from "../../src/usecases/health-snapshot.js";
+import type { KeyValueStore } from "../../src/usecases/current-governance.js";
+import { healthSnapshotKey, refreshHealthSnapshot, type LedgerReads } from "../../src/usecases/health-snapshot.js";
 import { proposalIssueKey } from "../../src/usecases/proposal-records.js";
 import { smallLadder } from "../ladder/builders.js";
 import { silent } from "../support/silent-logger.js";
@@ -19,7 +21,8 @@ const NOW = new Date("2025-06-15T12:00:00.000Z");
 function memoryStore(prs: MergedPullRequest[] = [], reviews: SubmittedReview[] = []) {
   const values = new Map<string, unknown>();
   const calls: string[] = [];
-  const store: HealthViewStore = {
+  let sync: SyncState | null = null;
+  const store: KeyValueStore & LedgerReads = {
     async getValue<T>(key: string) {
       calls.push(`get ${key}`);
       return (values.has(key) ? structuredClone(values.get(key)) : null) as T | null;
@@ -35,8 +38,11 @@ function memoryStore(prs: MergedPullRequest[] = [], reviews: SubmittedReview[] =
       calls.push("listReviews");
       return reviews;
     },
+    async getSyncState() {
+      return sync;
+    },
   };
-  return { store, values, calls };
+  return { store, values, calls, setSync: (s: SyncState) => void (sync = s) };
 }
 
 function pr(author: string, day: string, n: number): MergedPullRequest {
@@ -45,7 +51,23 @@ function pr(author: string, day: string, n: number): MergedPullRequest {
 
 const EVIL = `<img src=x onerror="alert(1)">`;
 
-function seed(values: Map<string, unknown>, over: Partial<HealthSnapshot> = {}, repo = "acme/widgets") {
+const LOG = [
+  "# Governance log",
+  "",
+  `## D-0001 — promotion: ${EVIL}`,
+  "",
+  "- **Date:** 2025-06-02",
+  "- **Role:** — → member",
+  "- **Discussion:** [acme/widgets#3](https://github.com/acme/widgets/issues/3)",
+  "",
+  "## D-0002 — manual roster change: bob",
+  "",
+  "- **Date:** 2025-06-03",
+  "- **Discussion:** [x](javascript:alert(1))",
+  "",
+].join("\n");
+
+function seedLadder(values: Map<string, unknown>, repo = "acme/widgets") {
   const [owner = "", name = ""] = repo.split("/");
   values.set(cacheKey({ owner, repo: name }), {
     governance: smallLadder(),
@@ -54,23 +76,22 @@ function seed(values: Map<string, unknown>, over: Partial<HealthSnapshot> = {}, 
     currentlyInvalid: false,
     loadedAt: NOW.toISOString(),
   });
-  const snapshot: HealthSnapshot = {
-    repo,
-    private: false,
-    log: [
-      { id: "D-0001", kind: "promotion", kindText: "promotion", date: "2025-06-02", subject: EVIL, role: { from: null, to: "member" }, reason: null, decidedBy: "", link: { label: "acme/widgets#3", url: "https://github.com/acme/widgets/issues/3" } },
-      { id: "D-0002", kind: "manual roster change", kindText: "manual roster change", date: "2025-06-03", subject: "bob", role: null, reason: null, decidedBy: "", link: { label: "x", url: "javascript:alert(1)" } },
-    ],
-    openProposals: [{ issue: 9, login: "ann", role: "member", openedAt: "2025-06-01T00:00:00.000Z" }],
-    refreshedAt: NOW.toISOString(),
-    ...over,
-  };
-  values.set(healthSnapshotKey(repo), snapshot);
+  values.set(proposalIssueKey(repo, 9), { repo, login: "ann", role: "member", kind: "promotion", issue: 9, state: "open", openedAt: "2025-06-01T00:00:00.000Z" });
+}
+
+/** What the sweep does: the ladder cached, then the snapshot refreshed from the log, the proposals and the ledger. */
+async function seed(mem: ReturnType<typeof memoryStore>, opts: { private?: boolean; repo?: string } = {}) {
+  const repo = opts.repo ?? "acme/widgets";
+  const [owner = "", name = ""] = repo.split("/");
+  seedLadder(mem.values, repo);
+  const sources = { readFile: async () => LOG, findOpenProposals: async () => [9] };
+  await refreshHealthSnapshot({ kv: mem.store, ledger: mem.store, sources, now: NOW, log: silent }, { owner, repo: name, private: opts.private ?? false });
+  mem.calls.length = 0;
 }
 
 let server: Server | undefined;
-async function serve(store: HealthViewStore): Promise<string> {
-  const handle = healthPageHandler({ store, clock: () => NOW, settings: { webUrl: "https://github.com" } });
+async function serve(store: KeyValueStore): Promise<string> {
+  const handle = healthPageHandler({ store, settings: { webUrl: "https://github.com" } });
   server = createServer((req, res) => {
     void handle(req, res).then((handled) => {
       if (!handled) {
@@ -89,9 +110,10 @@ afterEach(async () => {
 
 describe("health page handler", () => {
   it("answers the same 404 for a repository never swept, a private one and one without a ladder", async () => {
-    const { store, values } = memoryStore();
-    seed(values, { private: true }, "acme/secret");
-    seed(values, {}, "acme/noladder");
+    const mem = memoryStore();
+    const { store, values } = mem;
+    await seed(mem, { private: true, repo: "acme/secret" });
+    await seed(mem, { repo: "acme/noladder" });
     values.set(cacheKey({ owner: "acme", repo: "noladder" }), { governance: null, roster: { members: [], emeritus: [] }, rosterValid: true, currentlyInvalid: false, loadedAt: NOW.toISOString() });
     const base = await serve(store);
     const answers = await Promise.all(
@@ -112,8 +134,9 @@ describe("health page handler", () => {
   });
 
   it("serves health.json with SPEC's keys, from the store alone, with an ETag that gives 304", async () => {
-    const { store, values, calls } = memoryStore([pr("ann", "2025-06-01", 1), pr("ann", "2025-06-02", 2), pr("bob", "2025-06-03", 3)]);
-    seed(values);
+    const mem = memoryStore([pr("ann", "2025-06-01", 1), pr("ann", "2025-06-02", 2), pr("bob", "2025-06-03", 3)]);
+    const { store, calls } = mem;
+    await seed(mem);
     const base = await serve(store);
     const res = await fetch(`${base}/stewards/acme/widgets/health.json`);
     expect(res.status).toBe(200);
@@ -139,7 +162,8 @@ describe("health page handler", () => {
       stale_proposals: [9],
       funnel: { member: 0, reviewer: 0, maintainer: 1 },
     });
-    expect(calls.every((c) => c.startsWith("get ") || c.startsWith("list"))).toBe(true);
+    // A page view reads two values and measures nobody: no ledger read.
+    expect(calls.sort()).toEqual(["get governance:acme/widgets", "get health:acme/widgets"]);
 
     const etag = res.headers.get("etag");
     expect(etag).toMatch(/^"[\w-]+"$/);
@@ -149,8 +173,9 @@ describe("health page handler", () => {
   });
 
   it("serves the page: HTML, inline SVG charts, no script, user text escaped, only http(s) links", async () => {
-    const { store, values } = memoryStore([pr("ann", "2025-06-01", 1), pr("evil\"><script>x</script>", "2025-06-02", 2)]);
-    seed(values);
+    const mem = memoryStore([pr("ann", "2025-06-01", 1), pr("evil\"><script>x</script>", "2025-06-02", 2)]);
+    const { store } = mem;
+    await seed(mem);
     const base = await serve(store);
     const res = await fetch(`${base}/stewards/acme/widgets`);
     expect(res.status).toBe(200);
@@ -176,13 +201,14 @@ describe("refreshHealthSnapshot", () => {
   const text = "# Log\n\n## D-0001 — promotion: alice\n\n- **Date:** 2025-06-02\n\n| criterion | threshold | measured | met | links |\n| --- | --- | --- | --- | --- |\n| merged PRs | 5 | 6 | ✅ | |\n";
 
   it("keeps the parsed log without evidence, the app's open proposals and the visibility", async () => {
-    const { store, values } = memoryStore();
-    seed(values, { refreshedAt: new Date(NOW.getTime() - 11 * 60_000).toISOString() });
+    const { store, values } = memoryStore([pr("ann", "2025-06-01", 1)]);
+    seedLadder(values);
     values.set(proposalIssueKey("acme/widgets", 4), { repo: "acme/widgets", login: "ann", role: "member", kind: "promotion", issue: 4, state: "open", openedAt: "2025-06-10T00:00:00.000Z" });
     const reads: string[] = [];
     const snapshot = await refreshHealthSnapshot(
       {
         kv: store,
+        ledger: store,
         sources: {
           readFile: async (_r, path) => (reads.push(path), text),
           findOpenProposals: async () => [4, 5], // #5: no record in the store (not ours to count)
@@ -193,35 +219,52 @@ describe("refreshHealthSnapshot", () => {
       { owner: "acme", repo: "widgets", private: false },
     );
     expect(reads).toEqual(["GOVERNANCE-LOG.md"]);
-    expect(snapshot).toEqual({
+    expect(snapshot).toMatchObject({
       repo: "acme/widgets",
       private: false,
       log: [{ id: "D-0001", kind: "promotion", kindText: "promotion", date: "2025-06-02", subject: "alice", role: null, reason: null, decidedBy: "", link: null }],
       openProposals: [{ issue: 4, login: "ann", role: "member", openedAt: "2025-06-10T00:00:00.000Z" }],
       refreshedAt: NOW.toISOString(),
+      figures: {
+        computedAt: NOW.toISOString(),
+        // #4 was opened 5 days before: not stale yet.
+        json: { promotions: 1, mergers_90d: 1, near_next_rung: ["ann"], stale_proposals: [] },
+        progress: [
+          { login: "ann", role: null, next: "member", standing: "1 requirement to go", requirements: [{ text: "merged PRs in the last 30 days: 1 of 2", met: false }] },
+          { login: "carol", role: "maintainer", next: null, standing: "top rung", requirements: [] },
+        ],
+        progressTotal: 2,
+      },
     });
     expect(values.get(healthSnapshotKey("ACME/Widgets"))).toEqual(snapshot);
   });
 
-  it("reads nothing while the snapshot is younger than ten minutes, unless the visibility changed", async () => {
-    const { store, values } = memoryStore();
-    seed(values, { refreshedAt: new Date(NOW.getTime() - 9 * 60_000).toISOString() });
+  it("reads nothing while the snapshot is younger than ten minutes, unless the visibility or the ledger changed", async () => {
+    const mem = memoryStore();
+    const { store } = mem;
+    await seed(mem);
     const reads: string[] = [];
     const sources = { readFile: async (_r: unknown, path: string) => (reads.push(path), text), findOpenProposals: async () => (reads.push("issues"), []) };
-    const young = await refreshHealthSnapshot({ kv: store, sources, now: NOW, log: silent }, { owner: "acme", repo: "widgets", private: false });
+    const later = new Date(NOW.getTime() + 9 * 60_000);
+    const young = await refreshHealthSnapshot({ kv: store, ledger: store, sources, now: later, log: silent }, { owner: "acme", repo: "widgets", private: false });
     expect(reads).toEqual([]);
     expect(young?.log.map((e) => e.id)).toEqual(["D-0001", "D-0002"]);
-    const hidden = await refreshHealthSnapshot({ kv: store, sources, now: NOW, log: silent }, { owner: "acme", repo: "widgets", private: true });
+    const hidden = await refreshHealthSnapshot({ kv: store, ledger: store, sources, now: later, log: silent }, { owner: "acme", repo: "widgets", private: true });
     expect(reads).toEqual(["GOVERNANCE-LOG.md", "issues"]);
     expect(hidden?.private).toBe(true);
+    // New contributions read into the ledger (a backfill, a catch-up) refresh the figures at once too.
+    mem.setSync({ repo: "acme/widgets", backfilled: true, updatedThrough: NOW.toISOString(), lastSyncAt: NOW.toISOString(), fields: { labels: true, paths: false } });
+    await refreshHealthSnapshot({ kv: store, ledger: store, sources, now: later, log: silent }, { owner: "acme", repo: "widgets", private: true });
+    expect(reads).toEqual(["GOVERNANCE-LOG.md", "issues", "GOVERNANCE-LOG.md", "issues"]);
   });
 
   it("forgets a repository whose ladder is gone", async () => {
-    const { store, values } = memoryStore();
-    seed(values);
+    const mem = memoryStore();
+    const { store, values } = mem;
+    await seed(mem);
     values.set(cacheKey({ owner: "acme", repo: "widgets" }), { governance: null, roster: { members: [], emeritus: [] }, rosterValid: true, currentlyInvalid: false, loadedAt: NOW.toISOString() });
     const sources = { readFile: async () => text, findOpenProposals: async () => [] };
-    expect(await refreshHealthSnapshot({ kv: store, sources, now: NOW, log: silent }, { owner: "acme", repo: "widgets", private: false })).toBeNull();
+    expect(await refreshHealthSnapshot({ kv: store, ledger: store, sources, now: NOW, log: silent }, { owner: "acme", repo: "widgets", private: false })).toBeNull();
     expect(values.get(healthSnapshotKey("acme/widgets"))).toBeNull();
   });
 });
