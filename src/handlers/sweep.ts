@@ -15,7 +15,7 @@ import { syncAll } from "./installation.js";
 import { ownerTypeFrom } from "../runtime/access-ports.js";
 import { sweepAccess } from "./access.js";
 import { sweepProposals } from "./proposals.js";
-import { sweepHealth } from "./health-refresh.js";
+import { healthSweepOf } from "./health-refresh.js";
 
 export const LAST_SWEEP_KEY = "sweep:last";
 
@@ -46,8 +46,8 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
         await sweepAccess(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch, ownerType).catch((err: unknown) =>
           log.error({ err, repo: r.full_name }, "access sweep of this repository failed; the next sweep retries"),
         );
-        // Governance health (issue 13): the snapshot the public page is answered from.
-        await sweepHealth(services, octokit, log.child({ repo: r.full_name }), r).catch((err: unknown) =>
+        // Governance health (issue 13): the public page's snapshot and the period's report issue.
+        await healthSweepOf(services)(octokit, log.child({ repo: r.full_name }), r).catch((err: unknown) =>
           log.error({ err, repo: r.full_name }, "health refresh of this repository failed; the next sweep retries"),
         );
       }

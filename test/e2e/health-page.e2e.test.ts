@@ -2,7 +2,8 @@
  * End to end, governance health as a person sees it (issue 13): the real
  * server (`npm start`) backfills a seeded history from the fake GitHub, the
  * sweep (every 2 s here) fills the health snapshot, then
- * - health.json answers the figures, hand-checked below;
+ * - health.json answers the figures, hand-checked below, and the period's
+ *   report issue shows the same ones, and is not edited while they stay;
  * - a private repository and one the app does not serve answer the same 404;
  * - the page opens in a real headless Chromium (Debian's `chromium`, driven by
  *   playwright-core) with JavaScript off and every request to another origin
@@ -156,6 +157,42 @@ describe("governance health", () => {
     expect(body.history).toHaveLength(12);
     expect(body.history[11]).toMatchObject({ period: { end: month }, promotions: 1, demotions: 0 });
   });
+
+  it("the report issue: one for the period, the same figures as health.json, edited only when they change", async () => {
+    const reports = () => fake.issues(OWNER, REPO).filter((i) => i.labels.includes("stewards:health"));
+    const [report] = await eventually(() => (reports().length > 0 ? reports() : undefined), "the health report issue");
+    const month = new Date().toISOString().slice(0, 7);
+    expect(report!.title).toBe(`Governance health: ${month}`);
+    expect(report!.state).toBe("open");
+    expect(report!.user.login).toBe("stewards[bot]");
+    for (const row of [
+      "| Promotions | 1 |",
+      "| Demotions (emeritus: 1); step-downs apart: 0 | 1 |",
+      "| Decisions contested (appealed) | 0 % |",
+      "| Manual roster changes | 1 |",
+      "| People with merged pull requests (90 days) | 4 |",
+      "| Merges by the top author | 60 % |",
+      "| Merges by the top three authors | 90 % |",
+      "| Absence factor (fewest people making half the merges) | 1 |",
+      "| Holding member | 1 |",
+      "| Holding maintainer | 1 |",
+      "**One requirement away from the next rung:** [bob](",
+      "**Open proposals older than a week:** none",
+      "⚠️ The top author made 60 % of merges in the last 90 days.",
+    ]) expect(report!.body).toContain(row);
+    expect(report!.body).not.toMatch(/@\w/);
+    // Several sweeps later (every 2 s): still one issue, never edited, since no figure changed.
+    fake.resetLog();
+    await new Promise((r) => setTimeout(r, 5000));
+    expect(reports()).toHaveLength(1);
+    const touching = fake.requests.filter(
+      (r) =>
+        r.method !== "GET" &&
+        r.path.includes(`/repos/${OWNER}/${REPO}/issues`) &&
+        (r.path.includes(`/issues/${report!.number}`) || JSON.stringify(r.body ?? "").includes("stewards:health")),
+    );
+    expect(touching).toEqual([]);
+  }, 30_000);
 
   it("a private repository and one the app does not serve answer the same 404", async () => {
     const answers = await Promise.all(
