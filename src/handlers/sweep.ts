@@ -42,13 +42,13 @@ export async function runSweep(app: Probot, services: Services): Promise<{ insta
         await sweepProposals(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch).catch((err: unknown) =>
           log.error({ err, repo: r.full_name }, "proposal sweep of this repository failed; the next sweep retries"),
         );
+        // Governance health (issue 13): the public page's snapshot and the period's report issue; before access, so a repository's writes in a sweep end with access.
+        await healthSweepOf(services)(octokit, log.child({ repo: r.full_name }), r).catch((err: unknown) =>
+          log.error({ err, repo: r.full_name }, "health refresh of this repository failed; the next sweep retries"),
+        );
         const ownerType = ownerTypeFrom(r.owner?.type);
         await sweepAccess(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch, ownerType).catch((err: unknown) =>
           log.error({ err, repo: r.full_name }, "access sweep of this repository failed; the next sweep retries"),
-        );
-        // Governance health (issue 13): the public page's snapshot and the period's report issue.
-        await healthSweepOf(services)(octokit, log.child({ repo: r.full_name }), r).catch((err: unknown) =>
-          log.error({ err, repo: r.full_name }, "health refresh of this repository failed; the next sweep retries"),
         );
       }
     } catch (err) {
