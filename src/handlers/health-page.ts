@@ -46,7 +46,8 @@ export function healthPageHandler(services: { store: KeyValueStore; settings: Pi
       }
       const { snapshot, governance } = view;
       body = json
-        ? `${JSON.stringify(snapshot.figures.json, null, 2)}\n`
+        ? // Compact: with history, a large project's near_next_rung lists make the pretty form several times larger.
+          `${JSON.stringify(snapshot.figures.json)}\n`
         : renderHealthPage({ repository: snapshot.repo, webUrl: services.settings.webUrl, governance, figures: snapshot.figures, log: snapshot.log });
     } catch (err) {
       log?.error({ err, repo: `${owner}/${name}` }, "health page could not be answered");
