@@ -1,10 +1,10 @@
 // ESLint flat config. Besides the usual rules it enforces STYLE.md's room
-// boundaries: the pure rooms (ladder, commands, plan, log, render) never
+// boundaries: the pure rooms (ladder, commands, plan, log, render, health) never
 // reach Probot, octokit, the file system, the environment or the clock.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const PURE_ROOMS = ["src/ladder/**", "src/commands/**", "src/plan/**", "src/log/**", "src/render/**"];
+const PURE_ROOMS = ["src/ladder/**", "src/commands/**", "src/plan/**", "src/log/**", "src/render/**", "src/health/**"];
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", ".data/**"] },

@@ -30,6 +30,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   ack: async () => (await import("./ack.js")).benchAck(),
   "promotion-cost": async () => (await import("./promotion-cost.js")).benchPromotionCost(),
   "decision-latency": async () => (await import("./decision-latency.js")).benchDecisionLatency(),
+  "health-page": async () => (await import("./health-page.js")).benchHealthPage(),
 };
 
 /** Marks the child's one line of results on stdout, so stray output from libraries cannot be mistaken for it. */

@@ -5,6 +5,7 @@ import type { ApplicationFunction, Probot } from "probot";
 import { enqueueDelivery } from "./handlers/enqueue-delivery.js";
 import { guarded } from "./handlers/guard.js";
 import { healthHandler } from "./handlers/http.js";
+import { healthPageHandler } from "./handlers/health-page.js";
 import { metricsHandler } from "./handlers/metrics-endpoint.js";
 import { ROUTES } from "./handlers/routes.js";
 import { jobRunner } from "./handlers/run-job.js";
@@ -14,7 +15,7 @@ import type { Services } from "./runtime/services.js";
 export interface AppOptions {
   /** Start the periodic sweep timer (off in unit tests). */
   sweep?: boolean;
-  /** Register the HTTP endpoints (/healthz, /metrics); needs Probot's server, so off under `probot.receive` tests. Default true. */
+  /** Register the HTTP endpoints (/healthz, /metrics, /stewards/<owner>/<repo>); needs Probot's server, so off under `probot.receive` tests. Default true. */
   http?: boolean;
   /** With `services.queue`: also run queued jobs in this process, this many at a time (0: enqueue only). Default 4. */
   workers?: number;
@@ -31,6 +32,7 @@ export function createApp(base: Services, options: AppOptions = {}): Application
     }
     if (options.http !== false) addHandler(healthHandler(services));
     if (options.http !== false) addHandler(metricsHandler(services));
+    if (options.http !== false) addHandler(healthPageHandler(services, app.log));
     if (options.sweep) scheduleSweeps(app, services, services.settings.sweepIntervalMs);
     const workers = options.workers ?? 4;
     if (queue && workers > 0) await queue.work(jobRunner(app, services), { concurrency: workers });

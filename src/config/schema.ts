@@ -84,6 +84,15 @@ export const appealsSchema = z.strictObject({
   cooldown: duration.default("30d").describe("One open appeal per person; a new one only after this."),
 });
 
+export const HEALTH_PERIODS = ["month", "week"] as const;
+
+export const healthSchema = z.strictObject({
+  period: z
+    .union([z.enum(HEALTH_PERIODS), duration])
+    .default("month")
+    .describe("One health report per period: month and week are calendar periods (UTC, weeks from Monday); a duration such as 30d counts from 1970-01-01."),
+});
+
 export const floorsSchema = z
   .strictObject({
     quorum: z.number().int().positive().optional().describe("Minimum promotion.quorum."),
@@ -122,6 +131,7 @@ export const governanceSchema = z.strictObject({
   demotion: demotionSchema.default({ inactive_after: "365d", term_limit: null, notice: "14d", max_share: 0.25 }),
   appeals: appealsSchema.default({ panel: 3, quorum: 2, within: "14d", cooldown: "30d" }),
   floors: floorsSchema.optional(),
+  health: healthSchema.default({ period: "month" }),
   log: z.strictObject({ path: z.string().min(1).default("GOVERNANCE-LOG.md") }).default({ path: "GOVERNANCE-LOG.md" }),
   roster: z.strictObject({ path: z.string().min(1).default(".github/roster.yml") }).default({ path: ".github/roster.yml" }),
   dry_run: z.boolean().default(false).describe("Do everything except writes; say what would happen."),
@@ -136,6 +146,7 @@ export type Requires = z.output<typeof requiresSchema>;
 export type Grants = z.output<typeof grantsSchema>;
 export type Counting = z.output<typeof countingSchema>;
 export type Floors = z.output<typeof floorsSchema>;
+export type HealthSettings = z.output<typeof healthSchema>;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 // ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import { currentGovernance, type CurrentGovernance } from "../usecases/current-g
 import { isProposalCommand, runProposalCommand } from "./proposal-commands.js";
 import { ProposalMustWaitError } from "../usecases/delivery-wait.js";
 import { planLadderReply } from "../usecases/reply-ladder.js";
+import { healthPageUrl } from "../render/health-page.js";
 import type { Services } from "../runtime/services.js";
 import { githubFor } from "../runtime/services.js";
 import { isStatus } from "../github/contents.js";
@@ -68,9 +69,20 @@ async function runCommands(services: Services, ctx: Context<"issue_comment.creat
           : undefined;
         const waiting = await historyPending(historyGateOf(services, ctx.octokit, log), repo, fieldsFor(current.governance.counting));
         pending ??= waiting;
+        const healthUrl = healthPageUrl(services.settings.publicUrl, repo, payload.repository.private);
         const plan = await planLadderReply(
           { ledger: services.store, kv: services.store, webUrl: services.settings.webUrl },
-          { repo, issueNumber, login, governance: current.governance, roster: current.roster, now, historyPending: waiting !== null, ...(note ? { note } : {}) },
+          {
+            repo,
+            issueNumber,
+            login,
+            governance: current.governance,
+            roster: current.roster,
+            now,
+            historyPending: waiting !== null,
+            ...(note ? { note } : {}),
+            ...(healthUrl ? { healthUrl } : {}),
+          },
         );
         await runLadderPlan(services, gh, plan, log);
         continue;

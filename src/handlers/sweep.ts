@@ -18,6 +18,7 @@ import { checkOnlyHistoryGate, syncAll } from "../runtime/history-ports.js";
 import { ownerTypeFrom } from "../runtime/access-ports.js";
 import { sweepAccess } from "./access.js";
 import { sweepProposals } from "./proposals.js";
+import { healthSweepOf } from "./health-refresh.js";
 
 export const LAST_SWEEP_KEY = "sweep:last";
 
@@ -43,6 +44,7 @@ export async function runSweep(app: Probot, base: Services): Promise<SweepResult
         full_name: string;
         default_branch: string;
         archived?: boolean;
+        private?: boolean;
         owner?: { type?: string };
       }>;
       repositories += repos.length;
@@ -53,6 +55,10 @@ export async function runSweep(app: Probot, base: Services): Promise<SweepResult
         const [owner, name] = r.full_name.split("/") as [string, string];
         await sweepProposals(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch).catch((err: unknown) =>
           log.error({ err, repo: r.full_name }, "proposal sweep of this repository failed; the next sweep retries"),
+        );
+        // Governance health (issue 13): the public page's snapshot and the period's report issue; before access, so a repository's writes in a sweep end with access.
+        await healthSweepOf(services)(octokit, log.child({ repo: r.full_name }), r).catch((err: unknown) =>
+          log.error({ err, repo: r.full_name }, "health refresh of this repository failed; the next sweep retries"),
         );
         const ownerType = ownerTypeFrom(r.owner?.type);
         await sweepAccess(services, octokit, log.child({ repo: r.full_name }), { owner, repo: name }, r.default_branch, ownerType).catch((err: unknown) =>

@@ -25,6 +25,8 @@ export interface StandingMarkdownOptions {
    * statement that leaves the decision to the approvers.
    */
   eligibleLine?: (role: string) => string;
+  /** The repository's public health page (`/stewards/<owner>/<repo>`), linked at the end when given. */
+  healthUrl?: string;
 }
 
 /** The `/ladder` reply's body: heading, held rungs in one line each, a table per rung not held, and what is missing. */
@@ -55,6 +57,9 @@ export function renderStandingMarkdown(standing: Standing, governance: Governanc
     out.push(...rungSection(rung, standing, governance, isNext ? shown : 0, isNext), "");
   }
   out.push(closingLine(standing, opts));
+  if (opts.healthUrl && /^https?:\/\/[^\s()<>]+$/i.test(opts.healthUrl)) {
+    out.push("", `The whole ladder, everyone's progress and the repository's governance health: [${escapeMarkdown(opts.healthUrl)}](${opts.healthUrl})`);
+  }
   return out.join("\n");
 }
 

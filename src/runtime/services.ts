@@ -70,6 +70,12 @@ export interface Services {
    */
   keepAccess?: (octokit: Octokit, log: Logger, input: KeepRepoAccess) => Promise<unknown>;
   /**
+   * The sweep's governance-health part for one repository (default: sweepHealth of
+   * handlers/health-refresh.ts: the page's snapshot and the report issue). Handler
+   * tests of other concerns record the calls here instead.
+   */
+  healthSweep?: (octokit: Octokit, log: Logger, repo: { full_name: string; private?: boolean }) => Promise<unknown>;
+  /**
    * Whether GitHub is github.com or GitHub Enterprise Server, from its answers
    * (github/server-kind.ts; the server's octokit class feeds it). Absent
    * (handler tests): github.com.

@@ -19,6 +19,12 @@ export interface Settings {
   dryRun: boolean;
   /** Base URL for links to people and repositories (github.com or the GHES host). */
   webUrl: string;
+  /**
+   * STEWARDS_PUBLIC_URL: where people reach this app's server (e.g.
+   * https://stewards.example.org), without a trailing slash; replies link
+   * to the health pages under it. Absent when not set: no such links.
+   */
+  publicUrl?: string;
 }
 
 export class SettingsError extends Error {}
@@ -38,6 +44,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const host = env.GHE_HOST?.trim();
   const protocol = env.GHE_PROTOCOL?.trim() || "https";
+  const publicUrl = env.STEWARDS_PUBLIC_URL?.trim().replace(/\/+$/, "");
+  if (publicUrl && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i.test(publicUrl)) {
+    throw new SettingsError(`STEWARDS_PUBLIC_URL must be an http(s) address such as https://stewards.example.org, not ${JSON.stringify(env.STEWARDS_PUBLIC_URL)}`);
+  }
   return {
     appId: env.APP_ID?.trim() || null,
     databaseUrl: env.DATABASE_URL?.trim() || null,
@@ -45,6 +55,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     sweepIntervalMs,
     dryRun: dry === "true" || dry === "1",
     webUrl: host ? `${protocol}://${host}` : "https://github.com",
+    ...(publicUrl ? { publicUrl } : {}),
   };
 }
 

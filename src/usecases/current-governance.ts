@@ -44,10 +44,14 @@ export interface GovernanceSource {
   readFile(repo: RepoRef, path: string, ref?: string): Promise<string | null>;
 }
 
-export interface KeyValueStore {
+/** The store's key-value part without its leases: what readers and plain writers of values need. */
+export interface ValueStore {
   /** Null when absent. */
   getValue<T>(key: string): Promise<T | null>;
   setValue<T>(key: string, value: T): Promise<void>;
+}
+
+export interface KeyValueStore extends ValueStore {
   /** See LedgerStore.acquireLease: atomic across replicas; `key` starts with "lease:". Serialises the cache's compare-and-set. */
   acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
   releaseLease(key: string, holder: string): Promise<void>;
@@ -163,7 +167,7 @@ export async function expireUnlessAt(kv: KeyValueStore, repo: RepoRef, sha: stri
  * when none was ever valid): what was in force on the default branch as far
  * as the app knows. No request.
  */
-export async function lastValidGovernance(kv: KeyValueStore, repo: RepoRef): Promise<{ governance: Governance; roster: Roster } | null> {
+export async function lastValidGovernance(kv: Pick<ValueStore, "getValue">, repo: RepoRef): Promise<{ governance: Governance; roster: Roster } | null> {
   const entry = await kv.getValue<CacheEntry>(cacheKey(repo));
   return entry?.governance ? { governance: entry.governance, roster: entry.roster } : null;
 }

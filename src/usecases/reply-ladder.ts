@@ -47,7 +47,8 @@ export interface LadderReplyPlan {
 
 export async function planLadderReply(
   deps: { ledger: LedgerReader; kv: KeyValueStore; webUrl: string },
-  input: { repo: RepoRef; issueNumber: number; login: string; governance: Governance; roster: Roster; now: Date; note?: string; historyPending?: boolean },
+  /** `healthUrl`: the repository's public health page, linked from the reply (public repositories, STEWARDS_PUBLIC_URL set). */
+  input: { repo: RepoRef; issueNumber: number; login: string; governance: Governance; roster: Roster; now: Date; note?: string; historyPending?: boolean; healthUrl?: string },
 ): Promise<LadderReplyPlan> {
   const notes = [input.note ?? ""];
   let text: string;
@@ -59,7 +60,7 @@ export async function planLadderReply(
     // Reviews count only on other people's PRs, but the engine needs the person's own PR list for tenure:
     // both lists above are already restricted to this person (as author or reviewer).
     const standing = measureOne(input.login, { pullRequests: prs, reviews }, input.governance, input.roster, input.now);
-    text = renderStandingMarkdown(standing, input.governance, { webUrl: deps.webUrl, now: input.now });
+    text = renderStandingMarkdown(standing, input.governance, { webUrl: deps.webUrl, now: input.now, ...(input.healthUrl ? { healthUrl: input.healthUrl } : {}) });
   }
   const body = [
     text,

@@ -34,6 +34,7 @@ describe("valid files", () => {
       promotion: { approvers: ["maintainer"], quorum: 2, approve_with: "reaction", objection: "block", expires_after: "30d", announce_progress: true },
       demotion: { inactive_after: "365d", term_limit: null, notice: "14d", max_share: 0.25 },
       appeals: { panel: 3, quorum: 2, within: "14d", cooldown: "30d" },
+      health: { period: "month" },
       log: { path: "GOVERNANCE-LOG.md" },
       roster: { path: ".github/roster.yml" },
       dry_run: false,

@@ -63,6 +63,8 @@ beforeAll(async () => {
     installationAccounts: new AllInstallationsOf({ id: 7, login: OWNER }),
     // This file counts history reads; the sweep's access part is recorded here and run in keep-access and access e2e tests.
     keepAccess: async (_octokit, _log, input) => void accessSyncs.push(input),
+    // Governance health (its snapshot and report issue) is tested in test/handlers/health-*.test.ts and its e2e.
+    healthSweep: async () => undefined,
   };
   probot = new Probot({
     appId: 1,
