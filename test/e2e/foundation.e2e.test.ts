@@ -136,12 +136,17 @@ describe("the app started with npm start against a fake GitHub", () => {
           repository: { default_branch: "main" },
         },
       });
-    // ana meets member's requirements: this merge opens her promotion proposal, and reads nothing else.
+    // ana meets member's requirements: this merge opens her promotion proposal. No history and no
+    // file is read, except the roster at the branch head in one GraphQL request, just before the
+    // issue (someone who already holds the role there is not proposed, whatever the cache says).
     let before = fake.requests.length;
     expect((await send("pull_request", mergedPr(7))).status).toBe(200);
     await eventually(() => fake.issues(OWNER, REPO).some((i) => i.labels.includes("stewards:promotion")), "ana's proposal");
-    const routes = fake.requests.slice(before).map((r) => r.route);
-    expect(routes.filter((r) => r.includes("graphql") || r.includes("/contents/"))).toEqual([]);
+    const requests = fake.requests.slice(before);
+    const routes = requests.map((r) => r.route);
+    expect(routes.filter((r) => r.includes("/contents/"))).toEqual([]);
+    const queries = requests.filter((r) => r.route === "POST /graphql").map((r) => /query (\w+)/.exec(String((r.body as { query?: unknown }).query))?.[1]);
+    expect(queries).toEqual(["stewardsBranchSnapshot"]);
     expect(routes.filter((r) => r === "POST /repos/{owner}/{repo}/issues")).toHaveLength(1);
 
     // The next merge finds the open proposal in the store: no request at all.
