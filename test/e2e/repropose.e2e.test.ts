@@ -306,7 +306,13 @@ async function install(apps: readonly AppProcess[]): Promise<void> {
     patch: { installation: { account: { login: OWNER, id: 4100 } }, repositories: [{ id: 1, node_id: "R_1", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }] },
   });
   await sendWebhook(apps[0]!.webhookUrl, { secret: SECRET, event: "installation", deliveryId: `repropose-install-${process.pid}`, payload });
-  await eventually(() => apps.some((a) => a.output().includes('"msg":"history backfilled"')), "the backfill to finish", 60_000);
+  try {
+    // Generous: on a loaded CI machine the first backfill of a fresh store has taken over a minute.
+    await eventually(() => apps.some((a) => a.output().includes('"msg":"history backfilled"')), "the backfill to finish", 150_000);
+  } catch (err) {
+    const tail = apps.map((a, i) => `replica ${i}:\n${a.output().split("\n").slice(-40).join("\n")}`).join("\n");
+    throw new Error(`${(err as Error).message}\n${tail}`);
+  }
 }
 
 describe("one replica", () => {
@@ -319,7 +325,7 @@ describe("one replica", () => {
     proxy = await startHoldingProxy(fake);
     app = await startApp(installedAppEnv(proxy.host, SECRET, { SWEEP_INTERVAL: "2s" }), { timeoutMs: 150_000 });
     await install([app]);
-  }, 240_000);
+  }, 360_000);
 
   afterAll(async () => {
     if (process.env.E2E_DEBUG) writeFileSync("/tmp/repropose-one.log", app?.output() ?? "");
@@ -367,7 +373,7 @@ if (databaseUrl) {
       const first = await startApp(env, { timeoutMs: 150_000 });
       replicas = [first, await startApp(env, { command: ["node", "dist/bin/start.js"] })];
       await install(replicas);
-    }, 240_000);
+    }, 360_000);
 
     afterAll(async () => {
       if (process.env.E2E_DEBUG) replicas.forEach((r, i) => writeFileSync(`/tmp/repropose-replica-${i}.log`, r.output()));
