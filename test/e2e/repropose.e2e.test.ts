@@ -14,7 +14,7 @@
  * response), and must not write its read back over the refresh.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import pg from "pg";
 import type { FakeGitHub } from "../fake-github/server.js";
 import { startGhesFake } from "../support/ghes-fake.js";
@@ -75,19 +75,36 @@ async function startHoldingProxy(fake: FakeGitHub): Promise<HoldingProxy> {
   const [host, port] = fake.host.split(":") as [string, string];
   let armed: RegExp | null = null;
   const held: Array<() => void> = [];
+  // Upstream requests use fetch, not node:http's client: a nock-using test file that ran
+  // before in this jest worker can leave node:http patched with net connect disabled (the
+  // request is then refused and the app sees "other side closed"); fetch is not affected.
+  const DROPPED = new Set(["host", "connection", "keep-alive", "content-length", "transfer-encoding"]);
   const server: Server = createServer((req, res) => {
     const hold = armed !== null && req.method === "GET" && armed.test(req.url ?? "");
     if (hold) armed = null;
-    const upstream = httpRequest({ host, port: Number(port), method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      const forward = () => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      };
-      if (hold) held.push(forward);
-      else forward();
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && !DROPPED.has(k)) headers[k] = v;
+      const body = req.method === "GET" || req.method === "HEAD" || chunks.length === 0 ? undefined : Buffer.concat(chunks);
+      fetch(`http://${host}:${port}${req.url ?? "/"}`, { method: req.method, headers, ...(body ? { body } : {}) })
+        .then(async (answer) => {
+          const text = Buffer.from(await answer.arrayBuffer());
+          const out: Record<string, string> = {};
+          // fetch has already decoded the body: its encoding and length no longer apply.
+          answer.headers.forEach((v, k) => {
+            if (!DROPPED.has(k) && k !== "content-encoding") out[k] = v;
+          });
+          const forward = () => {
+            res.writeHead(answer.status, out);
+            res.end(text);
+          };
+          if (hold) held.push(forward);
+          else forward();
+        })
+        .catch(() => res.destroy());
     });
-    upstream.on("error", () => res.destroy());
-    req.pipe(upstream);
   });
   const listen = await freePort();
   await new Promise<void>((r) => server.listen(listen, "127.0.0.1", () => r()));
