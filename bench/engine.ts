@@ -18,6 +18,7 @@ import type { MergedPullRequest, ReviewState, SubmittedReview } from "../src/lad
 import { measureAll, measureOne } from "../src/ladder/measure.js";
 import type { Ledger } from "../src/ladder/standing.js";
 import { round, type Figure } from "./figure.js";
+import { mulberry32 } from "../test/support/prng.js";
 
 const PEOPLE = 5_000;
 const CONTRIBUTIONS = 100_000;
@@ -25,17 +26,6 @@ const RUNS = 5;
 const NOW = new Date("2026-01-01T00:00:00.000Z");
 const DAY = 86_400_000;
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function specGovernance(): Governance {
   return governanceSchema.parse({
@@ -51,7 +41,7 @@ export function specGovernance(): Governance {
 
 /** A deterministic ledger of `total` contributions (60% merged PRs, 40% reviews) over `people` logins. */
 export function syntheticLedger(people = PEOPLE, total = CONTRIBUTIONS, seed = 42): { ledger: Ledger; roster: Roster; logins: string[] } {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const logins = Array.from({ length: people }, (_, i) => `user-${i}`);
   // Long tail: index ~ people * u^3 puts most activity on the first few hundred people,
   // while still touching every login (the first pass below gives each one contribution).

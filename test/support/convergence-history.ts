@@ -8,23 +8,15 @@ import { parseRoster } from "../../src/config/parse-roster.js";
 import type { Governance, Roster } from "../../src/config/schema.js";
 import type { MergedPullRequest, SubmittedReview } from "../../src/ladder/contributions.js";
 import { measureAll } from "../../src/ladder/measure.js";
+import { mulberry32 } from "./prng.js";
 
 export const OWNER = "acme";
 export const REPO = "widgets";
 export const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** mulberry32: small, fast, good enough to shape a history. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the history (mulberry32). */
+export const rng = mulberry32;
 
 /** A stable hash of strings into [0, 1), for decisions keyed by name (never by issue number or order). */
 export function unit(...parts: (string | number)[]): number {
