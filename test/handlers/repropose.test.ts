@@ -6,16 +6,14 @@
  * after it, must not open a second "Promote ana to member" issue.
  */
 import { readFileSync } from "node:fs";
-import { Probot } from "probot";
-import { appOctokit } from "../../src/github/octokit-options.js";
-import { unpacedPolicy } from "../support/probot-client.js";
+import type { Probot } from "probot";
+import { probotAgainst } from "../support/probot-client.js";
 import { runSweep } from "../../src/handlers/sweep.js";
 import { Metrics } from "../../src/runtime/metrics.js";
 import type { Services } from "../../src/runtime/services.js";
 import { readSettings } from "../../src/runtime/settings.js";
 import { openStore } from "../../src/store/open-store.js";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
-import { testPrivateKey } from "../support/keys.js";
 import { seedMemberCandidate } from "../support/seed-candidate.js";
 import { AllInstallationsOf } from "./harness.js";
 
@@ -46,13 +44,7 @@ beforeAll(async () => {
     // Access has its own tests; this file is about proposals.
     keepAccess: async () => undefined,
   };
-  probot = new Probot({
-    appId: 1,
-    privateKey: testPrivateKey(),
-    baseUrl: fake.apiUrl,
-    Octokit: appOctokit(unpacedPolicy()),
-    logLevel: "fatal",
-  });
+  probot = probotAgainst(fake);
 });
 
 afterAll(async () => {

@@ -6,9 +6,8 @@
  * brings what changed (new merges, a relabelled old PR) into the ledger.
  */
 import { readFileSync } from "node:fs";
-import { Probot } from "probot";
-import { appOctokit } from "../../src/github/octokit-options.js";
-import { unpacedPolicy } from "../support/probot-client.js";
+import type { Probot } from "probot";
+import { probotAgainst } from "../support/probot-client.js";
 import { mergedPullRequestsQuery } from "../../src/github/graphql-pull-requests.js";
 import { runSweep } from "../../src/handlers/sweep.js";
 import { Metrics } from "../../src/runtime/metrics.js";
@@ -18,7 +17,6 @@ import { readSettings } from "../../src/runtime/settings.js";
 import { openStore } from "../../src/store/open-store.js";
 import { isReadRequest } from "../fake-github/request-kinds.js";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server.js";
-import { testPrivateKey } from "../support/keys.js";
 
 const OWNER = "acme";
 const REPO = "widgets";
@@ -66,13 +64,7 @@ beforeAll(async () => {
     // Governance health (its snapshot and report issue) is tested in test/handlers/health-*.test.ts and its e2e.
     healthSweep: async () => undefined,
   };
-  probot = new Probot({
-    appId: 1,
-    privateKey: testPrivateKey(),
-    baseUrl: fake.apiUrl,
-    Octokit: appOctokit(unpacedPolicy()),
-    logLevel: "fatal",
-  });
+  probot = probotAgainst(fake);
 });
 
 afterAll(async () => {

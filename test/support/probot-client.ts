@@ -49,3 +49,8 @@ export function probotTokenClient(opts: { policy?: OctokitPolicy; token?: string
   const probot = new Probot({ githubToken: opts.token ?? "test", Octokit: appOctokit(opts.policy ?? unpacedPolicy()), log: pino({ level: "silent" }) });
   return probot.auth();
 }
+
+/** A Probot for sweep-level handler tests against the fake: app 1, the app's own octokit class unpaced, quiet. */
+export function probotAgainst(fake: FakeGitHub): Probot {
+  return new Probot({ appId: 1, privateKey: testPrivateKey(), baseUrl: fake.apiUrl, Octokit: appOctokit(unpacedPolicy()), logLevel: "fatal" });
+}
