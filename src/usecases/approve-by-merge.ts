@@ -23,18 +23,12 @@
  * one entry and the other finds it — and a retried commit that finds its
  * entry reports `already-done` and only finishes the remaining steps.
  */
-import { parseRoster } from "../config/parse-roster.js";
-import type { Roster } from "../config/schema.js";
 import type { PullState } from "../github/pull-reads.js";
 import { evidenceRows } from "../log/evidence-rows.js";
-import { appendEntries } from "../log/append-entries.js";
-import type { DecisionDraft } from "../log/decision-entry.js";
 import { judgeMerge, type MergeVerdict } from "../ladder/merge-votes.js";
 import { approvesByReaction } from "../plan/promotion-pull.js";
-import { applyRosterChange } from "../plan/roster-edit.js";
 import { renderOutcomeComment } from "../render/promotion-comments.js";
-import { commitChange, type ChangePlan } from "./commit-change.js";
-import type { RosterCommit } from "./current-governance.js";
+import { commitDecision, type DecisionStep } from "./decision-pipeline.js";
 import type { DecideDeps, DecideInput, DecideOutcome } from "./decide-proposal.js";
 import { finish, issueUrl, pullUrl, refOf, today } from "./proposal-outcome.js";
 import { deleteRetiredBranch } from "./promotion-pull.js";
@@ -80,57 +74,48 @@ export async function decideMerged(deps: DecideDeps, input: DecideInput, record:
   // A merge after the proposal was closed another way: the key of that closing is taken, so this one gets its own.
   const key = late ? `merge:${record.repo}#${pull.number}` : grantKey(record);
 
-  const committed = await commitChange(deps.github, {
+  const landed = await commitDecision(deps, {
     repo: input.repo,
     branch: input.branch,
-    paths: [gov.roster.path, gov.log.path],
-    log: deps.log,
-    plan: (files): ChangePlan<{ id: string; verdict: MergeVerdict; roster: Roster; commit: RosterCommit }> => {
-      const rosterText = files.get(gov.roster.path) ?? null;
-      const parsed = parseRoster(rosterText ?? "members: []\n", gov);
-      if (!parsed.ok) return { kind: "refused", reason: `${gov.roster.path} on ${input.branch} is invalid; fix it and the merge of #${pull.number} will be logged` };
+    governance: gov,
+    invalidRoster: `${gov.roster.path} on ${input.branch} is invalid; fix it and the merge of #${pull.number} will be logged`,
+    decide: (roster): DecisionStep<MergeVerdict> => {
       // "As the roster says at decision time": the roster this commit is built on.
-      const judged = judgeMerge({ mergedBy: pull.mergedBy, ...(pull.mergedAt ? { mergedAt: pull.mergedAt } : {}), reviews, reactions, headIsOurs }, { roster: parsed.roster, governance: gov, candidate: record.login });
+      const judged = judgeMerge({ mergedBy: pull.mergedBy, ...(pull.mergedAt ? { mergedAt: pull.mergedAt } : {}), reviews, reactions, headIsOurs }, { roster, governance: gov, candidate: record.login });
       const verdict: MergeVerdict = late ? { ...judged, approved: false, why: `the proposal had been closed as ${record.outcome ?? "decided"} already` } : judged;
       const by = merge.by ? ` by ${merge.by}` : "";
       const approvers = verdict.tally.approvals.map((v) => v.login);
-      const draft: DecisionDraft = {
-        kind: verdict.approved ? "promotion" : "manual roster change",
-        date: today(input.now),
-        subject: record.login,
-        role: { from: record.pullRequest?.from ?? null, to: record.role },
-        evidence,
-        approvers,
-        objectors: verdict.tally.objections.map((v) => v.login),
-        reason: record.reason ?? null,
-        link: { label: `${record.repo}#${record.issue}`, url: issueUrl(deps.webUrl, input.repo, record.issue) },
-        decidedBy: verdict.approved
-          ? `merge of #${pull.number}${by}; quorum of ${verdict.tally.quorum} (${approvers.join(", ")})`
-          : `merge of #${pull.number}${by}, not an approved promotion: ${verdict.why}`,
-        key,
-      };
-      const log = appendEntries(files.get(gov.log.path) ?? null, [draft], { webUrl: deps.webUrl });
-      const id = log.entries[0]?.id ?? "";
-      if (log.appended === 0) return { kind: "already-done", result: { id, verdict, roster: parsed.roster, commit: { before: rosterText, after: rosterText ?? "" } } };
-      const edit = applyRosterChange(rosterText, { kind: "record-decision", login: record.login, role: record.role, since: today(input.now), decision: id }, gov);
-      if (!edit.ok) return { kind: "refused", reason: `#${pull.number} was merged, but ${gov.roster.path} on ${input.branch} does not show ${record.login} as ${record.role} (${edit.error.message})` };
       return {
-        kind: "commit",
-        files: { [gov.roster.path]: edit.text, [gov.log.path]: log.text },
-        message: `${id}: ${verdict.approved ? "promote" : "log the manual roster change making"} ${record.login} ${verdict.approved ? "to" : ""} ${record.role}`.replace(/\s+/g, " ") +
+        kind: "decided",
+        draft: {
+          kind: verdict.approved ? "promotion" : "manual roster change",
+          date: today(input.now),
+          subject: record.login,
+          role: { from: record.pullRequest?.from ?? null, to: record.role },
+          evidence,
+          approvers,
+          objectors: verdict.tally.objections.map((v) => v.login),
+          reason: record.reason ?? null,
+          link: { label: `${record.repo}#${record.issue}`, url: issueUrl(deps.webUrl, input.repo, record.issue) },
+          decidedBy: verdict.approved
+            ? `merge of #${pull.number}${by}; quorum of ${verdict.tally.quorum} (${approvers.join(", ")})`
+            : `merge of #${pull.number}${by}, not an approved promotion: ${verdict.why}`,
+          key,
+        },
+        change: (id) => ({ kind: "record-decision", login: record.login, role: record.role, since: today(input.now), decision: id }),
+        refusedChange: (message) => `#${pull.number} was merged, but ${gov.roster.path} on ${input.branch} does not show ${record.login} as ${record.role} (${message})`,
+        message: (id) =>
+          `${id}: ${verdict.approved ? "promote" : "log the manual roster change making"} ${record.login} ${verdict.approved ? "to" : ""} ${record.role}`.replace(/\s+/g, " ") +
           `\n\nMerged in #${pull.number}${by}; proposal ${record.repo}#${record.issue}.`,
-        result: { id, verdict, roster: edit.roster, commit: { before: rosterText, after: edit.text } },
+        result: verdict,
       };
     },
   });
-  if (committed.kind === "refused" || committed.kind === "gave-up") {
-    const reason = committed.kind === "refused" ? committed.reason : "the default branch kept moving; the next event or sweep retries";
-    deps.log.warn({ issue: record.issue, pull: pull.number, reason }, "merge of the promotion pull request not logged");
-    return { kind: "not-applied", reason };
+  if (landed.kind === "not-applied") {
+    deps.log.warn({ issue: record.issue, pull: pull.number, reason: landed.reason }, "merge of the promotion pull request not logged");
+    return { kind: "not-applied", reason: landed.reason };
   }
-  const { id, verdict, roster } = committed.result;
-  const commit = { ...committed.result.commit, sha: committed.kind === "committed" ? committed.commitSha : null };
-  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster, input.branch, commit);
+  const { id, result: verdict } = landed;
   const ref = refOf(deps, input, record);
   const comment = verdict.approved
     ? renderOutcomeComment({ kind: "approved", decisionId: id, approvals: verdict.tally.approvals, via: "pull_request", merge }, ref)

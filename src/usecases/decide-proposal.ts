@@ -23,7 +23,6 @@
  * closes the issue. A proposal rejected, withdrawn or expired closes its pull
  * request too.
  */
-import { parseRoster } from "../config/parse-roster.js";
 import type { Governance, Roster } from "../config/schema.js";
 import type { ActionResult } from "../github/execute-actions.js";
 import type { IssueReaction } from "../github/issue-reads.js";
@@ -32,21 +31,20 @@ import { proposalExpiresAt, proposalState } from "../ladder/proposal-state.js";
 import type { Standing } from "../ladder/standing.js";
 import { evidenceRows } from "../log/evidence-rows.js";
 import { tallyReactions, type Tally } from "../ladder/tally.js";
-import { appendEntries } from "../log/append-entries.js";
-import type { DecisionDraft, DecisionKind } from "../log/decision-entry.js";
+import type { DecisionKind } from "../log/decision-entry.js";
 import type { Action, RepoRef } from "../plan/actions.js";
-import { applyRosterChange } from "../plan/roster-edit.js";
 import { renderOutcomeComment, renderStatusComment, type Outcome } from "../render/promotion-comments.js";
 import type { PullReview } from "../ladder/merge-votes.js";
 import type { PullState } from "../github/pull-reads.js";
 import { approvesByPullRequest, approvesByReaction } from "../plan/promotion-pull.js";
 import { decideMerged, grantKey } from "./approve-by-merge.js";
-import { commitChange, type CommitChangePort, type ChangePlan } from "./commit-change.js";
+import type { CommitChangePort } from "./commit-change.js";
 import type { RosterCommit } from "./current-governance.js";
 import { deleteRetiredBranch, refreshPromotionPull, retirePullActions } from "./promotion-pull.js";
 import { finish, issueUrl, refOf, today, upsertStatus } from "./proposal-outcome.js";
 import { attachPull, fullName } from "./propose-promotion.js";
-import { loadProposalByIssue, proposalKey, saveProposal, withLease, type ProposalRecord, type RecordStore } from "./proposal-records.js";
+import { commitDecision, withProposalLease, type DecisionStep } from "./decision-pipeline.js";
+import { saveProposal, type ProposalRecord, type RecordStore } from "./proposal-records.js";
 
 export interface DecideGitHub extends CommitChangePort {
   /** Every reaction on the issue; rejects rather than return a partial list. */
@@ -105,23 +103,11 @@ export interface Closing {
   reason: string | null;
 }
 
-const LEASE_MS = 120_000;
-/** How long a review or a command waits for another worker busy with the same proposal. */
-const WAIT_MS = 15_000;
-
 const KIND_OF: Record<Closing["outcome"], DecisionKind> = { rejected: "rejection", withdrawn: "withdrawal", expired: "expiry" };
 
 /** Re-reads the reactions and moves the proposal on: status update, promotion, or expiry. */
 export async function reviewProposal(deps: DecideDeps, input: DecideInput): Promise<DecideOutcome> {
-  const record = await loadProposalByIssue(deps.store, fullName(input.repo), input.issue);
-  if (!record) return { kind: "not-a-proposal" };
-  if (record.state === "closed") return { kind: "closed-already" };
-  const leased = await withLease(deps.store, proposalKey(record.repo, record.login, record.role), deps.holder, LEASE_MS, async (): Promise<DecideOutcome> => {
-    const fresh = (await loadProposalByIssue(deps.store, record.repo, record.issue)) ?? record;
-    if (fresh.state === "closed") return { kind: "closed-already" };
-    return reviewOpen(deps, input, fresh, null);
-  }, { waitMs: WAIT_MS });
-  return leased.ran ? leased.value : { kind: "busy" };
+  return withProposalLease(deps, fullName(input.repo), input.issue, { mode: "review" }, (fresh) => reviewOpen(deps, input, fresh, null));
 }
 
 /**
@@ -131,17 +117,12 @@ export async function reviewProposal(deps: DecideDeps, input: DecideInput): Prom
  * after the proposal closed another way is still logged (manual roster change).
  */
 export async function onPromotionPull(deps: DecideDeps, input: DecideInput, pull: PullState): Promise<DecideOutcome> {
-  const record = await loadProposalByIssue(deps.store, fullName(input.repo), input.issue);
-  if (!record) return { kind: "not-a-proposal" };
-  if (record.state === "closed" && !pull.merged) return { kind: "closed-already" };
-  const leased = await withLease(deps.store, proposalKey(record.repo, record.login, record.role), deps.holder, LEASE_MS, async (): Promise<DecideOutcome> => {
-    const fresh = (await loadProposalByIssue(deps.store, record.repo, record.issue)) ?? record;
+  return withProposalLease(deps, fullName(input.repo), input.issue, { mode: "review", whenClosed: pull.merged ? "run" : "stop" }, async (fresh): Promise<DecideOutcome> => {
     if (fresh.pullRequest && fresh.pullRequest.number !== pull.number) return { kind: "not-a-proposal" };
     if (pull.merged) return decideMerged(deps, input, fresh, pull);
     if (fresh.state === "closed") return { kind: "closed-already" };
     return reviewOpen(deps, input, fresh, pull);
-  }, { waitMs: WAIT_MS });
-  return leased.ran ? leased.value : { kind: "busy" };
+  });
 }
 
 /**
@@ -186,100 +167,69 @@ async function reviewOpen(deps: DecideDeps, input: DecideInput, opened: Proposal
 
 /** Rejects or withdraws an open proposal (the caller checked who may). */
 export async function closeProposal(deps: DecideDeps, input: DecideInput, closing: Closing): Promise<DecideOutcome> {
-  const record = await loadProposalByIssue(deps.store, fullName(input.repo), input.issue);
-  if (!record) return { kind: "not-a-proposal" };
-  if (record.state === "closed") return { kind: "closed-already" };
-  const leased = await withLease(
-    deps.store,
-    proposalKey(record.repo, record.login, record.role),
-    deps.holder,
-    LEASE_MS,
-    async (): Promise<DecideOutcome> => {
-      const fresh = (await loadProposalByIssue(deps.store, record.repo, record.issue)) ?? record;
-      if (fresh.state === "closed") return { kind: "closed-already" };
-      // Whichever lands first wins: a promotion pull request merged before the command is the decision.
-      if (fresh.pullRequest && approvesByPullRequest(input.governance)) {
-        const pull = await deps.github.getPull(input.repo, fresh.pullRequest.number);
-        if (pull.merged) return decideMerged(deps, input, fresh, pull);
-      }
-      return close(deps, input, fresh, closing, null);
-    },
-    { waitMs: WAIT_MS },
-  );
-  return leased.ran ? leased.value : { kind: "busy" };
+  return withProposalLease(deps, fullName(input.repo), input.issue, { mode: "command" }, async (fresh): Promise<DecideOutcome> => {
+    // Whichever lands first wins: a promotion pull request merged before the command is the decision.
+    if (fresh.pullRequest && approvesByPullRequest(input.governance)) {
+      const pull = await deps.github.getPull(input.repo, fresh.pullRequest.number);
+      if (pull.merged) return decideMerged(deps, input, fresh, pull);
+    }
+    return close(deps, input, fresh, closing, null);
+  });
 }
 
 async function promote(deps: DecideDeps, input: DecideInput, record: ProposalRecord, reactions: IssueReaction[]): Promise<DecideOutcome> {
   const gov = input.governance;
-  const key = grantKey(record);
   const standing = await deps.measure(record.login, input.roster);
   const rung = standing.rungs.find((r) => r.role === record.role);
   const evidence = rung ? evidenceRows(rung, standing) : [];
-  const committed = await commitChange(deps.github, {
+  const landed = await commitDecision(deps, {
     repo: input.repo,
     branch: input.branch,
-    paths: [gov.roster.path, gov.log.path],
-    log: deps.log,
-    plan: (files): ChangePlan<{ id: string; tally: Tally; roster: Roster; commit: RosterCommit }> => {
-      const rosterText = files.get(gov.roster.path) ?? null;
-      const parsed = parseRoster(rosterText ?? "members: []\n", gov);
-      if (!parsed.ok) return { kind: "refused", reason: `${gov.roster.path} on ${input.branch} is invalid; fix it and the promotion will be applied` };
-      // "As the roster says at decision time": the roster the commit is built on.
-      const tally = tallyReactions({ reactions, roster: parsed.roster, governance: gov, candidate: record.login });
+    governance: gov,
+    invalidRoster: `${gov.roster.path} on ${input.branch} is invalid; fix it and the promotion will be applied`,
+    decide: (roster): DecisionStep<Tally> => {
+      const tally = tallyReactions({ reactions, roster, governance: gov, candidate: record.login });
       if (!tally.approved) return { kind: "refused", reason: "the approvals no longer reach the quorum with the roster as it is now" };
-      const draft: DecisionDraft = {
-        kind: "promotion",
-        date: today(input.now),
-        subject: record.login,
-        role: { from: parsed.roster.members.find((m) => m.login.toLowerCase() === record.login.toLowerCase())?.role ?? null, to: record.role },
-        evidence,
-        approvers: tally.approvals.map((v) => v.login),
-        objectors: tally.objections.map((v) => v.login),
-        reason: record.reason ?? null,
-        link: { label: `${record.repo}#${record.issue}`, url: issueUrl(deps.webUrl, input.repo, record.issue) },
-        decidedBy: `quorum of ${tally.quorum} (${tally.approvals.map((v) => v.login).join(", ")})`,
-        key,
-      };
-      const log = appendEntries(files.get(gov.log.path) ?? null, [draft], { webUrl: deps.webUrl });
-      const id = log.entries[0]?.id ?? "";
-      if (log.appended === 0) return { kind: "already-done", result: { id, tally, roster: parsed.roster, commit: { before: rosterText, after: rosterText ?? "" } } };
-      const edit = applyRosterChange(rosterText, { kind: "grant", login: record.login, role: record.role, since: today(input.now), decision: id }, gov);
-      if (!edit.ok) return { kind: "refused", reason: edit.error.message };
+      const approvers = tally.approvals.map((v) => v.login);
       return {
-        kind: "commit",
-        files: { [gov.roster.path]: edit.text, [gov.log.path]: log.text },
-        message: `${id}: promote ${record.login} to ${record.role}\n\nApproved on ${record.repo}#${record.issue} by ${tally.approvals.map((v) => v.login).join(", ")}.`,
-        result: { id, tally, roster: edit.roster, commit: { before: rosterText, after: edit.text } },
+        kind: "decided",
+        draft: {
+          kind: "promotion",
+          date: today(input.now),
+          subject: record.login,
+          role: { from: roster.members.find((m) => m.login.toLowerCase() === record.login.toLowerCase())?.role ?? null, to: record.role },
+          evidence,
+          approvers,
+          objectors: tally.objections.map((v) => v.login),
+          reason: record.reason ?? null,
+          link: { label: `${record.repo}#${record.issue}`, url: issueUrl(deps.webUrl, input.repo, record.issue) },
+          decidedBy: `quorum of ${tally.quorum} (${approvers.join(", ")})`,
+          key: grantKey(record),
+        },
+        change: (id) => ({ kind: "grant", login: record.login, role: record.role, since: today(input.now), decision: id }),
+        message: (id) => `${id}: promote ${record.login} to ${record.role}\n\nApproved on ${record.repo}#${record.issue} by ${approvers.join(", ")}.`,
+        result: tally,
       };
     },
   });
-  if (committed.kind === "refused" || committed.kind === "gave-up") {
-    const reason = committed.kind === "refused" ? committed.reason : "the default branch kept moving; the next event or sweep retries";
-    deps.log.warn({ issue: record.issue, reason }, "promotion not applied");
-    return { kind: "not-applied", reason };
-  }
-  const { id, tally, roster } = committed.result;
-  const commit = { ...committed.result.commit, sha: committed.kind === "committed" ? committed.commitSha : null };
-  // Also after `already-done` (a retry whose commit had landed): the cached roster may predate it.
-  if (!(committed.kind === "committed" && committed.dryRun)) await deps.onRosterChanged?.(input.repo, roster, input.branch, commit);
-  const outcome: Outcome = { kind: "approved", decisionId: id, approvals: tally.approvals, via: "reaction" };
-  const retire = retirePullActions(input.repo, record, `approved by reactions (${id})`, deps.webUrl);
-  await finish(deps, input, record, "approved", id, renderOutcomeComment(outcome, refOf(deps, input, record)), retire);
-  if (retire.length > 0) await deleteRetiredBranch(deps, input.repo, record);
-  return { kind: "decided", outcome: "approved", decision: id };
+  if (landed.kind === "not-applied") return { kind: "not-applied", reason: landed.reason };
+  const outcome: Outcome = { kind: "approved", decisionId: landed.id, approvals: landed.result.approvals, via: "reaction" };
+  await finishDecided(deps, input, record, "approved", landed.id, renderOutcomeComment(outcome, refOf(deps, input, record)), `approved by reactions (${landed.id})`);
+  return { kind: "decided", outcome: "approved", decision: landed.id };
 }
 
 async function close(deps: DecideDeps, input: DecideInput, record: ProposalRecord, closing: Closing, tally: Tally | null): Promise<DecideOutcome> {
   const gov = input.governance;
-  const key = `${closing.outcome}:${record.repo}#${record.issue}`;
-  const committed = await commitChange(deps.github, {
+  const kind = KIND_OF[closing.outcome];
+  const landed = await commitDecision(deps, {
     repo: input.repo,
     branch: input.branch,
-    paths: [gov.log.path],
-    log: deps.log,
-    plan: (files): ChangePlan<string> => {
-      const draft: DecisionDraft = {
-        kind: KIND_OF[closing.outcome],
+    governance: gov,
+    invalidRoster: `${gov.roster.path} on ${input.branch} is invalid; fix it and the ${kind} will be logged`,
+    decide: (): DecisionStep<null> => ({
+      kind: "decided",
+      draft: {
+        kind,
         date: today(input.now),
         subject: record.login,
         role: null,
@@ -289,19 +239,15 @@ async function close(deps: DecideDeps, input: DecideInput, record: ProposalRecor
         reason: closing.reason,
         link: { label: `${record.repo}#${record.issue}`, url: issueUrl(deps.webUrl, input.repo, record.issue) },
         decidedBy: closing.decidedBy,
-        key,
-      };
-      const log = appendEntries(files.get(gov.log.path) ?? null, [draft], { webUrl: deps.webUrl });
-      const id = log.entries[0]?.id ?? "";
-      if (log.appended === 0) return { kind: "already-done", result: id };
-      return { kind: "commit", files: { [gov.log.path]: log.text }, message: `${id}: ${KIND_OF[closing.outcome]} of ${record.login} for ${record.role} (${record.repo}#${record.issue})`, result: id };
-    },
+        key: `${closing.outcome}:${record.repo}#${record.issue}`,
+      },
+      change: null,
+      message: (id) => `${id}: ${kind} of ${record.login} for ${record.role} (${record.repo}#${record.issue})`,
+      result: null,
+    }),
   });
-  if (committed.kind === "refused" || committed.kind === "gave-up") {
-    const reason = committed.kind === "refused" ? committed.reason : "the default branch kept moving; the next event or sweep retries";
-    return { kind: "not-applied", reason };
-  }
-  const id = committed.result;
+  if (landed.kind === "not-applied") return { kind: "not-applied", reason: landed.reason };
+  const id = landed.id;
   const expiresAt = proposalExpiresAt(record.openedAt, gov.promotion.expires_after);
   const outcome: Outcome =
     closing.outcome === "rejected"
@@ -309,8 +255,13 @@ async function close(deps: DecideDeps, input: DecideInput, record: ProposalRecor
       : closing.outcome === "withdrawn"
         ? { kind: "withdrawn", decisionId: id, by: closing.by ?? record.login }
         : { kind: "expired", decisionId: id, expiresAt, approvals: tally?.approvals.length ?? 0, quorum: tally?.quorum ?? gov.promotion.quorum };
-  const retire = retirePullActions(input.repo, record, `the proposal was ${closing.outcome} (${id})`, deps.webUrl);
-  await finish(deps, input, record, closing.outcome, id, renderOutcomeComment(outcome, refOf(deps, input, record)), retire);
-  if (retire.length > 0) await deleteRetiredBranch(deps, input.repo, record);
+  await finishDecided(deps, input, record, closing.outcome, id, renderOutcomeComment(outcome, refOf(deps, input, record)), `the proposal was ${closing.outcome} (${id})`);
   return { kind: "decided", outcome: closing.outcome, decision: id };
+}
+
+/** The report step: close the promotion pull request (if any), the outcome comment, the close, the record; then its branch. */
+async function finishDecided(deps: DecideDeps, input: DecideInput, record: ProposalRecord, outcome: NonNullable<ProposalRecord["outcome"]>, id: string, comment: string, why: string): Promise<void> {
+  const retire = retirePullActions(input.repo, record, why, deps.webUrl);
+  await finish(deps, input, record, outcome, id, comment, retire);
+  if (retire.length > 0) await deleteRetiredBranch(deps, input.repo, record);
 }

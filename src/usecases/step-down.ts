@@ -8,14 +8,10 @@
  * told why.
  */
 import type { Governance, Roster } from "../config/schema.js";
-import { appendEntries } from "../log/append-entries.js";
-import type { DecisionDraft } from "../log/decision-entry.js";
 import type { RepoRef } from "../plan/actions.js";
 import { applyRosterChange } from "../plan/roster-edit.js";
 import { codeSpan } from "../render/escape.js";
-import { commitChange, type ChangePlan } from "./commit-change.js";
-import type { RosterCommit } from "./current-governance.js";
-import type { DecideDeps } from "./decide-proposal.js";
+import { commitDecision, type CommitDecisionDeps, type DecisionStep } from "./decision-pipeline.js";
 
 export interface StepDownInput {
   repo: RepoRef;
@@ -35,52 +31,45 @@ export interface StepDownOutcome {
   decision: string | null;
 }
 
-export async function stepDown(deps: Pick<DecideDeps, "github" | "log" | "webUrl" | "onRosterChanged">, input: StepDownInput): Promise<StepDownOutcome> {
+export async function stepDown(deps: CommitDecisionDeps, input: StepDownInput): Promise<StepDownOutcome> {
   const gov = input.governance;
   const day = input.now.toISOString().slice(0, 10);
   const link = { label: `${input.repo.owner}/${input.repo.repo}#${input.issue}`, url: `${deps.webUrl}/${input.repo.owner}/${input.repo.repo}/issues/${input.issue}` };
-  const out = await commitChange(deps.github, {
+  const out = await commitDecision(deps, {
     repo: input.repo,
     branch: input.branch,
-    paths: [gov.roster.path, gov.log.path],
-    log: deps.log,
-    plan: (files): ChangePlan<{ id: string; from: string | null; to: string | null; roster: Roster | null; commit?: RosterCommit }> => {
-      const rosterText = files.get(gov.roster.path) ?? null;
-      const logText = files.get(gov.log.path) ?? null;
+    governance: gov,
+    invalidRoster: `${gov.roster.path} on ${input.branch} is invalid; fix it first`,
+    decide: (_roster, rosterText): DecisionStep<{ from: string | null; to: string | null }> => {
       // Dry-run the roster change first (with a placeholder id) so a refusal writes no log entry.
       const probe = applyRosterChange(rosterText, { kind: "step-down", login: input.login, role: input.role, since: day, decision: "D-0001" }, gov);
       if (!probe.ok) return { kind: "refused", reason: probe.error.message };
-      const draft: DecisionDraft = {
-        kind: "step-down",
-        date: day,
-        subject: input.login,
-        role: { from: probe.from, to: probe.to },
-        evidence: [],
-        approvers: [],
-        objectors: [],
-        reason: null,
-        link,
-        decidedBy: `${input.login} (/step-down)`,
-        key: `step-down:${input.repo.owner}/${input.repo.repo}:${input.login.toLowerCase()}:${probe.from ?? ""}:${day}`,
-      };
-      const log = appendEntries(logText, [draft], { webUrl: deps.webUrl });
-      const id = log.entries[0]?.id ?? "";
-      if (log.appended === 0) return { kind: "already-done", result: { id, from: probe.from, to: probe.to, roster: null } };
-      const edit = applyRosterChange(rosterText, { kind: "step-down", login: input.login, role: input.role, since: day, decision: id }, gov);
-      if (!edit.ok) return { kind: "refused", reason: edit.error.message };
       return {
-        kind: "commit",
-        files: { [gov.roster.path]: edit.text, [gov.log.path]: log.text },
-        message: `${id}: ${input.login} steps down from ${edit.from ?? "their role"}${edit.to ? ` to ${edit.to}` : " (emeritus)"}`,
-        result: { id, from: edit.from, to: edit.to, roster: edit.roster, commit: { before: rosterText, after: edit.text } },
+        kind: "decided",
+        draft: {
+          kind: "step-down",
+          date: day,
+          subject: input.login,
+          role: { from: probe.from, to: probe.to },
+          evidence: [],
+          approvers: [],
+          objectors: [],
+          reason: null,
+          link,
+          decidedBy: `${input.login} (/step-down)`,
+          key: `step-down:${input.repo.owner}/${input.repo.repo}:${input.login.toLowerCase()}:${probe.from ?? ""}:${day}`,
+        },
+        change: (id) => ({ kind: "step-down", login: input.login, role: input.role, since: day, decision: id }),
+        message: (id) => `${id}: ${input.login} steps down from ${probe.from ?? "their role"}${probe.to ? ` to ${probe.to}` : " (emeritus)"}`,
+        result: { from: probe.from, to: probe.to },
       };
     },
   });
-  if (out.kind === "refused") return { reply: `Nothing changed: ${out.reason}.`, decision: null };
-  if (out.kind === "gave-up") return { reply: "Nothing changed yet: the default branch kept moving while I wrote the change. Please try again in a minute.", decision: null };
-  const { id, from, to, roster, commit } = out.result;
-  if (!(out.kind === "committed" && out.dryRun) && roster) await deps.onRosterChanged?.(input.repo, roster, input.branch, commit && { ...commit, sha: out.kind === "committed" ? out.commitSha : null });
-  const now = to ? `now ${codeSpan(to)}` : "now emeritus";
-  const dry = out.kind === "committed" && out.dryRun ? "Dry run — nothing was written. " : "";
-  return { reply: `${dry}Done: you stepped down from ${codeSpan(from ?? "your role")} and are ${now}. Logged as ${id} in ${codeSpan(gov.log.path)}. Thank you for your work.`, decision: id };
+  if (out.kind === "not-applied") {
+    return { reply: out.cause === "gave-up" ? "Nothing changed yet: the default branch kept moving while I wrote the change. Please try again in a minute." : `Nothing changed: ${out.reason}.`, decision: null };
+  }
+  const { id, result } = out;
+  const now = result.to ? `now ${codeSpan(result.to)}` : "now emeritus";
+  const dry = out.dryRun ? "Dry run — nothing was written. " : "";
+  return { reply: `${dry}Done: you stepped down from ${codeSpan(result.from ?? "your role")} and are ${now}. Logged as ${id} in ${codeSpan(gov.log.path)}. Thank you for your work.`, decision: id };
 }

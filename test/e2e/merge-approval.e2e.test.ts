@@ -250,7 +250,9 @@ describe("approval by merge (approve_with: pull_request)", () => {
       expect(head.parents).toEqual([mergeSha]);
       expect(head.message).toMatch(/^D-0001: promote ana to member/);
       const [before, after] = [fake.state.treeOf(repoState(), mergeSha), fake.state.treeOf(repoState(), head.sha)];
-      expect([...after.keys()].filter((p) => before.get(p) !== after.get(p)).sort()).toEqual([".github/roster.yml", "GOVERNANCE-LOG.md"]);
+      // Log, roster stamp and the CODEOWNERS block in the one commit; nothing committed after it.
+      expect([...after.keys()].filter((p) => before.get(p) !== after.get(p)).sort()).toEqual([".github/CODEOWNERS", ".github/roster.yml", "GOVERNANCE-LOG.md"]);
+      expect(repoState().refs.get("heads/main")).toBe(head.sha);
       expect(issueNo(issue.number).stateReason).toBe("completed");
       const outcome = botComments(issue.number).at(-1)!;
       expect(outcome.body).toMatch(/Approved\*\* by the merge of \[#\d+\]\(.*\) by \[alice\]/);

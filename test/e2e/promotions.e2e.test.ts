@@ -189,7 +189,11 @@ describe("a promotion from merged PRs to the roster", () => {
     const repo = fake.state.requireRepo(OWNER, REPO);
     const [oldTree, newTree] = [fake.state.treeOf(repo, before.sha), fake.state.treeOf(repo, head.sha)];
     const changed = [...newTree.keys()].filter((p) => oldTree.get(p) !== newTree.get(p));
-    expect(changed.sort()).toEqual([".github/roster.yml", "GOVERNANCE-LOG.md"]);
+    // The CODEOWNERS block follows the roster in the same commit (the repository had none: .github/CODEOWNERS)…
+    expect(changed.sort()).toEqual([".github/CODEOWNERS", ".github/roster.yml", "GOVERNANCE-LOG.md"]);
+    expect(fake.file(OWNER, REPO, ".github/CODEOWNERS")).toMatch(/^# BEGIN stewards\n[\s\S]*# END stewards\n$/);
+    // …so the access sync that ran before the close found it in step and committed nothing more.
+    expect(headCommit().sha).toBe(head.sha);
 
     const outcome = fake.comments(OWNER, REPO, issue.number).filter((c) => c.user.login.endsWith("[bot]")).at(-1)!;
     expect(outcome.body).toMatch(/D-0001/);

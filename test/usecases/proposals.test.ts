@@ -222,7 +222,9 @@ describe("deciding", () => {
     react(issue, "bob");
     const out = await reviewProposal(decideDeps(), decideInput(issue));
     expect(out).toEqual({ kind: "decided", outcome: "approved", decision: "D-0001" });
-    expect(gh.commits).toEqual([{ files: [".github/roster.yml", "GOVERNANCE-LOG.md"], message: expect.stringMatching(/^D-0001: promote ana to member/) }]);
+    // Roster, log and the CODEOWNERS block in ONE commit (the repository had no CODEOWNERS: the block starts .github/CODEOWNERS).
+    expect(gh.commits).toEqual([{ files: [".github/CODEOWNERS", ".github/roster.yml", "GOVERNANCE-LOG.md"], message: expect.stringMatching(/^D-0001: promote ana to member/) }]);
+    expect(gh.files.get(".github/CODEOWNERS")).toMatch(/^# BEGIN stewards\n[\s\S]*# END stewards\n$/);
     expect(gh.files.get(".github/roster.yml")).toMatch(/^# the roster\n/);
     expect(gh.files.get(".github/roster.yml")).toMatch(/login: ana\n\s+role: member\n\s+since: 2026-11-20\n\s+decision: D-0001/);
     const [entry] = parseLog(gh.files.get("GOVERNANCE-LOG.md")!);
