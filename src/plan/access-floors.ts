@@ -22,7 +22,7 @@ export function removalAllowance(n: number, share: number): number {
   return Math.max(1, Math.floor(share * n + 1e-9));
 }
 
-/** CODEOWNERS owners are not covered by the owner floor: the block is derived from the roster alone, and dropping an owner from it takes nobody's access. */
+/** CODEOWNERS owners are not covered by the owner floor: the block is derived from the roster alone. */
 const removesPeople = (g: AccessGroup) => g.removals.length > 0 && g.resource !== "codeowners";
 
 /** The owners and admins as far as read (null when one of them could not be read: then nobody may be removed), with needs for the unread and notes for the unreadable. */
@@ -43,12 +43,12 @@ function readFloor(snapshot: AccessSnapshot): { floor: string[] | null; notes: A
 }
 
 /**
- * Floor 1. When some group removes people, reads the owners and admins
- * (needs for those unread — the owners and admins already read still apply,
- * so the notes are as the final plan will have them) and drops them from
- * every group's removals, with a `kept-by-floor` note per group. If either
- * list is unreadable, no group removes anybody. Reads nothing and changes
- * nothing when nobody is removed: the lists cost requests.
+ * Floor 1. When some group removes people, drops the org owners and
+ * repository admins from every group's removals, with a `kept-by-floor`
+ * note per group that keeps someone. A list still unread is a need (the
+ * other list, if read, is applied already); an unreadable one is a note,
+ * and then no group removes anybody. Asks for nothing and changes nothing
+ * when nobody is removed: the lists cost requests.
  */
 export function ownerAdminFloor(groups: readonly AccessGroup[], snapshot: AccessSnapshot): PlanPart {
   if (!groups.some(removesPeople)) return { groups: [...groups], notes: [], needs: [] };

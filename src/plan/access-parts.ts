@@ -44,9 +44,10 @@ export interface AccessRefusal {
 export type AccessNeed = { kind: "org-owners" } | { kind: "repo-admins" } | { kind: "team-invitations"; team: string } | { kind: "team-ids"; teams: string[] };
 
 /**
- * Where a group's actions go in the plan's order. Additions come first and
- * team removals late, so a person moving between teams is never briefly in
- * none; CODEOWNERS is last because its check can fail after the commit.
+ * Where a group's actions go in the plan's order (AccessPlan.actions): team
+ * additions, rulesets, branch protection, then team removals (a team
+ * group's removals are moved here whatever its stage), and CODEOWNERS last
+ * because its check can fail after the commit.
  */
 export const STAGE = { teamAdditions: 0, rulesets: 1, branchProtection: 2, teamRemovals: 3, codeowners: 4 } as const;
 

@@ -66,9 +66,9 @@ function planTeam(desired: DesiredAccess, t: DesiredTeam, state: TeamState | und
 
 /**
  * The holders to add to a read team: those not in it, less those already
- * invited (named in a note, since an invitation can sit unaccepted for
- * weeks). Unread invitations are a need, and the adds stay as they are:
- * the plan has no actions until they are read.
+ * invited, who are named in a note instead. Unread invitations are a need
+ * (without them an invited holder looks like one to add); the adds are
+ * then left whole, since the plan has no actions until they are read.
  */
 function teamAdditions(t: DesiredTeam, state: ReadTeam, repo: RepoRef): { adds: string[]; notes: AccessNote[]; needs: AccessNeed[] } {
   const adds = t.holders.filter((h) => !hasLogin(state.members, h));
