@@ -27,7 +27,8 @@ import type { Logger } from "../github/logger.js";
 import { appendEntries } from "../log/append-entries.js";
 import type { DecisionDraft } from "../log/decision-entry.js";
 import type { RepoRef } from "../plan/actions.js";
-import { CODEOWNERS_PATHS, desiredAccess, spliceCodeowners } from "../plan/access-plan.js";
+import { CODEOWNERS_PATHS, desiredAccess } from "../plan/access-plan.js";
+import { nextCodeowners } from "../plan/plan-codeowners.js";
 import { applyRosterChange, type RosterChange } from "../plan/roster-edit.js";
 import { commitChange, type ChangePlan, type CommitChangePort } from "./commit-change.js";
 import type { RosterCommit } from "./current-governance.js";
@@ -259,9 +260,7 @@ function planDecision<T>(deps: CommitDecisionDeps, input: DecisionInput<T>, file
  * whose block is malformed is left to the access sync, which reports it.
  */
 function codeownersWrite(gov: Governance, roster: Roster, files: ReadonlyMap<string, string | null>): { path: string; text: string } | null {
-  const path = CODEOWNERS_PATHS.find((p) => (files.get(p) ?? null) !== null) ?? CODEOWNERS_PATHS[0];
-  const text = files.get(path) ?? null;
-  const spliced = spliceCodeowners(text, desiredAccess(gov, roster).codeownersBlock);
-  if (!spliced || spliced.text === text) return null;
-  return { path, text: spliced.text };
+  const path = CODEOWNERS_PATHS.find((p) => (files.get(p) ?? null) !== null) ?? null;
+  const next = nextCodeowners(desiredAccess(gov, roster).codeownersBlock, { path, text: path ? (files.get(path) ?? null) : null });
+  return next.kind === "write" ? { path: next.path, text: next.text } : null;
 }
