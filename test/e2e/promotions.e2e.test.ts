@@ -299,12 +299,34 @@ describe("commands on proposals", () => {
     expect(fake.state.requireRepo(OWNER, REPO).commits.size).toBeGreaterThan(commits);
   }, SLOW);
 
+  it("a commit GitHub made but answered with a 502: one decision, one log entry, one result comment", async () => {
+    const reply = await ask("/nominate @fay member Triaged the issue backlog", 201, "alice");
+    const number = Number(/#(\d+)/.exec(reply)![1]);
+    fake.addReaction(OWNER, REPO, { issue: number }, { user: "alice", content: "+1" });
+    fake.addReaction(OWNER, REPO, { issue: number }, { user: "bob", content: "+1" });
+    // The mutation lands; its answer is lost. The retry finds the branch moved (by its own commit), reads again, finds its entry.
+    fake.setFailure({ graphqlField: "createCommitOnBranch" }, { status: 502, afterApplying: true });
+    await send("issue_comment", comment("ready?", number, "erin"));
+    await eventually(() => fake.issues(OWNER, REPO).find((i) => i.number === number)!.state === "closed", "the nomination to be applied");
+    await new Promise((r) => setTimeout(r, 1000));
+    await send("issue_comment", comment("and again", number, "erin"));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")!.match(/— promotion: fay$/gm)).toHaveLength(1);
+    expect(fake.file(OWNER, REPO, ".github/roster.yml")!.match(/login: fay/g)).toHaveLength(1);
+    const repo = fake.state.requireRepo(OWNER, REPO);
+    expect([...repo.commits.values()].filter((c) => /promote fay/.test(c.message))).toHaveLength(1);
+    expect(botReplies(number).filter((c) => /Approved/.test(c.body))).toHaveLength(1);
+    // The lost answer did happen, and the commit it hid was that promotion's.
+    const lost = fake.requests.filter((r) => r.injected && r.route === "POST /graphql" && JSON.stringify(r.body).includes("createCommitOnBranch"));
+    expect(lost).toHaveLength(1);
+  }, SLOW);
+
   it("lets a holder step down at once, and refuses someone who holds no role", async () => {
     fake.addIssue(OWNER, REPO, { title: "Stepping back", number: 300, author: "bob" });
     expect(await ask("/step-down", 300, "zed")).toMatch(/Nothing changed/);
     const reply = await ask("/step-down maintainer", 300, "bob");
-    expect(reply).toMatch(/D-0004/);
+    expect(reply).toMatch(/D-0005/);
     expect(fake.file(OWNER, REPO, ".github/roster.yml")).toMatch(/login: bob\n\s+role: reviewer/);
-    expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")).toMatch(/^## D-0004 — step-down: bob$/m);
+    expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")).toMatch(/^## D-0005 — step-down: bob$/m);
   }, SLOW);
 });

@@ -112,6 +112,11 @@ export interface FailureSpec {
   times?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /**
+   * Carry the request out first, then answer with the failure: a write that succeeded on GitHub's side
+   * but whose answer was lost (a 502 from a proxy, a timeout) — the client cannot tell it landed.
+   */
+  afterApplying?: boolean;
 }
 
 /** Selects requests to slow down (see `setLatency`). The path is matched without /api/v3. */
@@ -239,6 +244,8 @@ class FakeGitHubServer implements FakeGitHub {
   url = "";
   host = "";
   private readonly server: Server;
+  /** Answers to replace once the request has been carried out (FailureSpec.afterApplying). */
+  private readonly lostAnswers = new WeakMap<ServerResponse, FailureSpec>();
   private readonly failures: { matcher: FailureMatcher; spec: FailureSpec; left: number }[] = [];
   private readonly latencies: { ms: number; matcher: LatencyMatcher }[] = [];
   private readonly budgets = new Map<string, Budget>();
@@ -529,6 +536,11 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, text?: string): void {
+    const lost = this.lostAnswers.get(res);
+    if (lost) {
+      this.lostAnswers.delete(res);
+      return this.send(res, lost.status, lost.body ?? { message: "Server Error", documentation_url: this.docsUrl }, lost.headers ?? {});
+    }
     const payload = text ?? (body === undefined || status === 204 ? "" : JSON.stringify(body));
     res.writeHead(status, {
       "content-type": text !== undefined ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
@@ -684,6 +696,11 @@ class FakeGitHubServer implements FakeGitHub {
     rule.left--;
     record.status = rule.spec.status;
     record.injected = true;
+    if (rule.spec.afterApplying) {
+      // Handled as usual; `send` swaps the answer.
+      this.lostAnswers.set(res, rule.spec);
+      return false;
+    }
     const defaultMessage =
       rule.spec.status === 403 ? "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." : rule.spec.status >= 500 ? "Server Error" : "Injected failure";
     this.send(res, rule.spec.status, rule.spec.body ?? { message: defaultMessage, documentation_url: this.docsUrl }, rule.spec.headers ?? {});
