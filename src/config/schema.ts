@@ -74,7 +74,7 @@ export const demotionSchema = z.strictObject({
   inactive_after: duration.nullable().default("365d").describe("No counted activity for this long: propose emeritus. null: never."),
   term_limit: duration.nullable().default(null).describe("Propose rotation for a role held this long. null: no limit."),
   notice: duration.default("14d").describe("Notice period in which counted activity cancels a demotion proposal."),
-  max_share: z.number().min(0).max(1).default(0.25).describe("At most this share of a role's holders proposed for removal in one sweep."),
+  max_removal_share: z.number().min(0).max(1).default(0.25).describe("At most this share of a role's holders proposed for removal in one sweep."),
 });
 
 export const appealsSchema = z.strictObject({
@@ -128,7 +128,7 @@ export const governanceSchema = z.strictObject({
     expires_after: "30d",
     announce_progress: true,
   }),
-  demotion: demotionSchema.default({ inactive_after: "365d", term_limit: null, notice: "14d", max_share: 0.25 }),
+  demotion: demotionSchema.default({ inactive_after: "365d", term_limit: null, notice: "14d", max_removal_share: 0.25 }),
   appeals: appealsSchema.default({ panel: 3, quorum: 2, within: "14d", cooldown: "30d" }),
   floors: floorsSchema.optional(),
   health: healthSchema.default({ period: "month" }),

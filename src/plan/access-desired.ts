@@ -77,7 +77,7 @@ export function desiredAccess(governance: Governance, roster: Roster): DesiredAc
     codeownersBlock: renderCodeownersBlock(governance, roster),
     rosterLogins,
     invalid: { logins: invalidLogins, teams: invalidTeams },
-    maxRemovalShare: governance.demotion.max_share ?? DEFAULT_MAX_REMOVAL_SHARE,
+    maxRemovalShare: governance.demotion.max_removal_share ?? DEFAULT_MAX_REMOVAL_SHARE,
   };
 }
 

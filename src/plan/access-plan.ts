@@ -32,7 +32,7 @@
  * org owner or repository admin is never removed; and a resource (a team, a
  * protection list, the CODEOWNERS block, or all of one role's teams
  * together) losing more than `maxRemovalShare` (the ladder's
- * `demotion.max_share`, 25% by default) of its people in one plan is refused
+ * `demotion.max_removal_share`, 25% by default) of its people in one plan is refused
  * whole — no actions for it — and reported. One removal is always allowed:
  * a decided demotion of one of three maintainers must be applicable, and the
  * last-holder floor covers the smallest case.
@@ -92,7 +92,7 @@ export interface AccessPlanOptions {
   managed?: Record<string, readonly string[]>;
   /** Teams whose whole membership the app manages: members who hold no granting role are removed (floors permitting), not just reported. */
   exclusiveTeams?: readonly string[];
-  /** Overrides the ladder's `demotion.max_share`. */
+  /** Overrides the ladder's `demotion.max_removal_share`. */
   maxRemovalShare?: number;
   /** Commit message of a CODEOWNERS write. */
   codeownersMessage?: string;

@@ -105,7 +105,7 @@ export type RuleKey =
   | "demotion.inactive_after"
   | "demotion.term_limit"
   | "demotion.notice"
-  | "demotion.max_share"
+  | "demotion.max_removal_share"
   | "appeals.panel"
   | "appeals.quorum"
   | "appeals.within"
@@ -351,7 +351,7 @@ function diffRules(b: Governance, a: Governance): RuleChange[] {
   push("demotion.inactive_after", d0.inactive_after, d1.inactive_after, longerIsWeaker(d0.inactive_after, d1.inactive_after));
   push("demotion.term_limit", d0.term_limit, d1.term_limit, longerIsWeaker(d0.term_limit, d1.term_limit));
   push("demotion.notice", d0.notice, d1.notice, "changed");
-  push("demotion.max_share", d0.max_share, d1.max_share, "changed");
+  push("demotion.max_removal_share", d0.max_removal_share, d1.max_removal_share, "changed");
 
   for (const key of ["panel", "quorum", "within", "cooldown"] as const) push(`appeals.${key}`, b.appeals[key], a.appeals[key], "changed");
 

@@ -187,7 +187,7 @@ const RULE_LABELS: Record<RuleChange["key"], string> = {
   "demotion.inactive_after": "demotion.inactive_after",
   "demotion.term_limit": "demotion.term_limit",
   "demotion.notice": "demotion.notice",
-  "demotion.max_share": "demotion.max_share",
+  "demotion.max_removal_share": "demotion.max_removal_share",
   "appeals.panel": "appeals.panel",
   "appeals.quorum": "appeals.quorum",
   "appeals.within": "appeals.within",

@@ -32,7 +32,7 @@ describe("valid files", () => {
       ladder: [{ role: "maintainer", requires: {}, grants: { teams: [], codeowners: [] } }],
       counting: { exclude_authors: ["dependabot[bot]", "renovate[bot]"], exclude_labels: [], min_changed_lines: 1, paths: [] },
       promotion: { approvers: ["maintainer"], quorum: 2, approve_with: "reaction", objection: "block", expires_after: "30d", announce_progress: true },
-      demotion: { inactive_after: "365d", term_limit: null, notice: "14d", max_share: 0.25 },
+      demotion: { inactive_after: "365d", term_limit: null, notice: "14d", max_removal_share: 0.25 },
       appeals: { panel: 3, quorum: 2, within: "14d", cooldown: "30d" },
       health: { period: "month" },
       log: { path: "GOVERNANCE-LOG.md" },

@@ -314,8 +314,8 @@ describe("planAccess: safety floors", () => {
     expect(p.refusals[0]!.message).toMatch(/teams of maintainer would lose 2 of 5/);
   });
 
-  it("uses the ladder's demotion.max_share", () => {
-    const gov = ladder({ demotion: { inactive_after: "365d", term_limit: null, notice: "14d", max_share: 0.5 } });
+  it("uses the ladder's demotion.max_removal_share", () => {
+    const gov = ladder({ demotion: { inactive_after: "365d", term_limit: null, notice: "14d", max_removal_share: 0.5 } });
     const roster: Roster = { ...ROSTER, emeritus: ["x1", "x2"].map((login) => ({ login, role: "maintainer", since: "2020-01-01" })) };
     const snap = snapshot({ teams: { ...inStep, maintainers: team(["alice", "x1", "x2", "hand"]) } });
     expect(plan(snap, {}, gov, roster).refusals).toEqual([]);
