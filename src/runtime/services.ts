@@ -4,12 +4,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import type { Governance } from "../config/schema.js";
 import { readRawFile } from "../github/contents.js";
 import { executeActions, type ActionResult } from "../github/execute-actions.js";
 import type { Logger } from "../github/logger.js";
 import { installationClient, type InstallationOctokit } from "../github/installation-client.js";
 import { findOpenIssueWhere } from "../github/issue-reads.js";
-import type { Governance } from "../config/schema.js";
 import type { Action, RepoRef } from "../plan/actions.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { LedgerStore } from "../store/store.js";
