@@ -23,3 +23,8 @@ export function isUserLogin(login: string): boolean {
 export function botAppSlug(login: string): string | null {
   return BOT_LOGIN.exec(login)?.[1] ?? null;
 }
+
+/** Logins compare case-insensitively on GitHub: `Octocat` and `octocat` are one person. */
+export function sameLogin(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

@@ -10,20 +10,34 @@
  * available commands. Implementing a command means flipping its flag.
  */
 
-/** Who may use a command, machine-readable; the handler enforces it. */
+/**
+ * Who may use a command, machine-readable: `mayRun` (permissions.ts) decides
+ * from it, and help shows its words (`audienceText`), so what the app
+ * enforces and what it says cannot differ.
+ */
 export type Audience =
   /** Anyone who can comment. */
   | "anyone"
-  /** People holding a role listed in `promotion.approvers`. */
+  /** People holding a role listed in `promotion.approvers` (or above it), except the candidate. */
   | "approvers"
   /** The person a proposal is about. */
   | "candidate"
   /** Members of the appeal's panel. */
   | "panel"
   /** People holding any role on the ladder. */
-  | "holders"
+  | "role-holders"
   /** The person a decision is about (for a ladder change: anyone). */
-  | "subject";
+  | "decision-subject";
+
+/** Each audience in words, for help and the README. */
+export const audienceText: Readonly<Record<Audience, string>> = {
+  anyone: "anyone",
+  approvers: "approvers",
+  candidate: "the candidate",
+  panel: "members of the appeal's panel",
+  "role-holders": "role holders",
+  "decision-subject": "the person a decision is about (anyone, for a ladder change)",
+};
 
 /** The arguments each command yields once parsed, by command name. */
 export interface CommandArgs {
@@ -73,7 +87,7 @@ export interface CommandSpec {
   /** The invocation with its arguments, `<required>` and `[optional]`. */
   usage: string;
   who: Audience;
-  /** `who` in words, for people. */
+  /** `who` in words, for people (from `audienceText`). */
   whoText: string;
   /** One line: what the command does. */
   summary: string;
@@ -94,10 +108,10 @@ export function usageOf(invocation: string, args: readonly ArgSpec[]): string {
   return [invocation, ...parts].join(" ");
 }
 
-type Declaration = Omit<CommandSpec, "usage">;
+type Declaration = Omit<CommandSpec, "usage" | "whoText">;
 
 function declare(d: Declaration): CommandSpec {
-  return { ...d, usage: usageOf(d.invocation, d.args) };
+  return { ...d, usage: usageOf(d.invocation, d.args), whoText: audienceText[d.who] };
 }
 
 const reason = (required: boolean): ArgSpec => ({ field: "reason", kind: "reason", required, placeholder: "reason" });
@@ -109,7 +123,6 @@ export const registry: Registry = [
     invocation: "/ladder",
     args: [{ field: "user", kind: "user", required: false, placeholder: "@user" }],
     who: "anyone",
-    whoText: "anyone",
     summary: "Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing.",
     examples: [
       { text: "/ladder", explanation: "where you stand" },
@@ -121,8 +134,7 @@ export const registry: Registry = [
     name: "appeal",
     invocation: "/appeal",
     args: [{ field: "decision", kind: "decision", required: false, placeholder: "D-n" }, reason(true)],
-    who: "subject",
-    whoText: "the person a decision is about (anyone, for a ladder change)",
+    who: "decision-subject",
     summary: "Contest a decision: opens an appeal decided by a rotating panel of people who did not make it.",
     examples: [
       { text: "/appeal the review count misses my reviews on the docs repository", explanation: "appeal the decision of this issue" },
@@ -135,7 +147,6 @@ export const registry: Registry = [
     invocation: "/reject",
     args: [reason(true)],
     who: "approvers",
-    whoText: "approvers",
     summary: "Reject an open proposal; the reason goes into the decision log.",
     examples: [{ text: "/reject needs more review experience outside the parser", explanation: "reject this proposal" }],
     available: true,
@@ -145,7 +156,6 @@ export const registry: Registry = [
     invocation: "/withdraw",
     args: [],
     who: "candidate",
-    whoText: "the candidate",
     summary: "Withdraw your own proposal.",
     examples: [{ text: "/withdraw", explanation: "withdraw this proposal about you" }],
     available: true,
@@ -155,7 +165,6 @@ export const registry: Registry = [
     invocation: "/uphold",
     args: [],
     who: "panel",
-    whoText: "members of the appeal's panel",
     summary: "Vote to keep the appealed decision.",
     examples: [{ text: "/uphold", explanation: "vote to keep the decision" }],
     available: false,
@@ -165,7 +174,6 @@ export const registry: Registry = [
     invocation: "/overturn",
     args: [reason(true)],
     who: "panel",
-    whoText: "members of the appeal's panel",
     summary: "Vote to overturn the appealed decision, with a reason.",
     examples: [{ text: "/overturn the inactivity window ignored reviews", explanation: "vote to overturn" }],
     available: false,
@@ -179,7 +187,6 @@ export const registry: Registry = [
       reason(false),
     ],
     who: "approvers",
-    whoText: "approvers",
     summary: "Propose someone for a role the numbers have not picked up yet; the usual approval rules apply.",
     examples: [{ text: "/nominate @octocat reviewer leads the docs rewrite", explanation: "propose octocat as reviewer" }],
     available: true,
@@ -188,8 +195,7 @@ export const registry: Registry = [
     name: "step-down",
     invocation: "/step-down",
     args: [{ field: "role", kind: "role", required: false, placeholder: "role" }],
-    who: "holders",
-    whoText: "role holders",
+    who: "role-holders",
     summary: "Give up a role at once: to the role below, or emeritus. Needs nobody's approval.",
     examples: [
       { text: "/step-down", explanation: "step down from your current role" },
@@ -202,7 +208,6 @@ export const registry: Registry = [
     invocation: "/stewards help",
     args: [],
     who: "anyone",
-    whoText: "anyone",
     summary: "List the commands.",
     examples: [{ text: "/stewards help", explanation: "this list" }],
     available: true,

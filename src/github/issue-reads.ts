@@ -83,3 +83,33 @@ export async function findOpenMarkedIssues(
   }
   return out;
 }
+
+/**
+ * findOpenMarkedIssues for the app's own issues, the app's login asked of
+ * `appLogin` at each call (createApp's, which caches `GET /app`). Without
+ * one (tests that do not set it) no issue is trusted, so none is found.
+ */
+export async function findOpenAppIssues(
+  client: ReadClient,
+  appLogin: (() => Promise<string>) | undefined,
+  repo: RepoRef,
+  opts: { label: string; kind: string },
+): Promise<MarkedIssue[]> {
+  return findOpenMarkedIssues(client, repo, { ...opts, appLogin: appLogin ? await appLogin() : "" });
+}
+
+/**
+ * The first open issue (not pull request) labelled `label` whose body
+ * `matches`, among the first 100 such issues; null when none is. One
+ * request. Rejects on any failure.
+ */
+export async function findOpenIssueWhere(
+  client: ReadClient,
+  repo: RepoRef,
+  opts: { label: string; matches: (body: string | null | undefined) => boolean },
+): Promise<{ number: number; body: string } | null> {
+  const res = await client.request("GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.repo, state: "open", labels: opts.label, per_page: PER_PAGE });
+  const list = res.data as Array<{ number: number; body?: string | null; pull_request?: unknown }>;
+  const found = list.find((i) => !i.pull_request && opts.matches(i.body));
+  return found ? { number: found.number, body: found.body ?? "" } : null;
+}

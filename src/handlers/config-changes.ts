@@ -134,7 +134,7 @@ async function logHandEdit(
   const authors = payload.commits.flatMap((c) => (c.author?.username ? [c.author.username] : []));
   const outcome = await logManualChange(
     {
-      github: { readBranchFiles: gh.readBranchFiles, execute: (actions, log) => gh.execute(actions, log, { dryRun: head.governance.dry_run }) },
+      github: { readBranchFiles: gh.readBranchFiles, execute: gh.executorFor(head.governance) },
       log: ctx.log,
       webUrl: services.settings.webUrl,
     },

@@ -6,12 +6,12 @@
  * report issue in step with those figures (usecases/health-report.ts).
  */
 import type { Logger } from "../github/logger.js";
-import { proposalPorts } from "../runtime/proposal-ports.js";
 import { githubFor, type Octokit, type Services } from "../runtime/services.js";
 import { lastValidGovernance } from "../usecases/current-governance.js";
 import { refreshHealthSnapshot } from "../usecases/health-snapshot.js";
 import { upsertHealthReport } from "../usecases/health-report.js";
-import { findOpenMarkedIssues } from "../github/issue-reads.js";
+import { findOpenAppIssues } from "../github/issue-reads.js";
+import { PROMOTION_LABEL, PROMOTION_MARKER } from "../usecases/propose-promotion.js";
 import { healthPageUrl } from "../render/health-page.js";
 import { HEALTH_LABEL, HEALTH_MARKER } from "../render/health-report.js";
 
@@ -34,7 +34,7 @@ export async function sweepHealth(
     readFile: (r: typeof ref, path: string) => gh.source.readFile(r, path),
     findOpenProposals: async (r: typeof ref) => {
       if (!current) return [];
-      const issues = await proposalPorts(octokit, services, log, r, current.governance).propose.github.findOpenProposals(r);
+      const issues = await findOpenAppIssues(gh, services.appLogin, r, { label: PROMOTION_LABEL, kind: PROMOTION_MARKER });
       return issues.map((i) => i.number);
     },
   };
@@ -42,15 +42,13 @@ export async function sweepHealth(
   const isPrivate = repo.private !== false;
   const snapshot = await refreshHealthSnapshot({ kv: services.store, ledger: services.store, sources, now: services.clock(), log }, { ...ref, private: isPrivate });
   if (!snapshot || !current) return;
-  const appLogin = services.appLogin ? await services.appLogin() : "";
-  const dryRun = current.governance.dry_run === true;
   const pageUrl = healthPageUrl(services.settings.publicUrl, ref, isPrivate);
   await upsertHealthReport(
     {
       kv: services.store,
       github: {
-        findOpenReports: (r) => findOpenMarkedIssues(gh, r, { label: HEALTH_LABEL, kind: HEALTH_MARKER, appLogin }),
-        execute: (actions, l) => gh.execute(actions, l, { dryRun }),
+        findOpenReports: (r) => findOpenAppIssues(gh, services.appLogin, r, { label: HEALTH_LABEL, kind: HEALTH_MARKER }),
+        execute: gh.executorFor(current.governance),
       },
       log,
       webUrl: services.settings.webUrl,

@@ -10,9 +10,8 @@ import type { Logger } from "../github/logger.js";
 import type { RepoRef } from "../plan/actions.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { LedgerStore, SyncState } from "../store/store.js";
-import { currentGovernance } from "../usecases/current-governance.js";
-import { backfillJobKey, fieldsFor, historyGate, pendingReason, type HistoryGate } from "../usecases/history-readiness.js";
-import { syncRepositories, type SyncRepositoriesResult } from "../usecases/sync-history.js";
+import { backfillJobKey, historyGate, pendingReason, type HistoryGate } from "../usecases/history-readiness.js";
+import { ladderFieldsOf, syncRepositories, type SyncRepositoriesResult } from "../usecases/sync-history.js";
 import { githubFor, type Octokit, type Services } from "./services.js";
 
 /** Brings the ledger of each repository up to date, one at a time, each isolated from the others' failures. Used by the sweep and the backfill job. */
@@ -23,10 +22,7 @@ export async function syncAll(services: Services, octokit: Octokit, fullNames: r
       graphql: gh,
       store: services.store,
       log,
-      fieldsFor: async (repo) => {
-        const current = await currentGovernance({ source: gh.source, kv: services.store, log, now: services.clock() }, repo);
-        return fieldsFor(current.kind === "ok" ? current.governance.counting : null);
-      },
+      fieldsFor: (repo) => ladderFieldsOf({ source: gh.source, kv: services.store, log, now: services.clock() }, repo),
     },
     fullNames,
   );

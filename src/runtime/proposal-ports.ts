@@ -1,21 +1,22 @@
 /**
  * Builds what the proposal use-cases depend on from an installation octokit
- * and the services: the GitHub reads and writes (through the one executor,
- * which alone decides dry run — STYLE habit 1), the store, the ledger-backed
- * measuring, and — after a roster change — the cache refresh and access sync.
+ * and the services: the GitHub reads and writes (through the repository's
+ * one executor, which alone decides dry run — STYLE habit 1), the store, the
+ * measuring (usecases/measure-contributor.ts), and — after a roster change —
+ * the cache refresh and access sync. Wiring only: the calls are the
+ * adapters' (github/) and the use-cases'.
  */
 import type { Governance, Roster } from "../config/schema.js";
-import { findOpenMarkedIssues, listIssueReactions } from "../github/issue-reads.js";
+import { findOpenAppIssues, listIssueReactions } from "../github/issue-reads.js";
 import type { Logger } from "../github/logger.js";
 import { getPull, listPullReviews } from "../github/pull-reads.js";
-import { measureOne } from "../ladder/measure.js";
 import type { Standing } from "../ladder/standing.js";
 import type { RepoRef } from "../plan/actions.js";
+import type { HistoryFields } from "../store/store.js";
 import { replaceCachedRoster } from "../usecases/current-governance.js";
 import type { DecideDeps } from "../usecases/decide-proposal.js";
+import { measureContributor } from "../usecases/measure-contributor.js";
 import { PROMOTION_LABEL, PROMOTION_MARKER, type ProposeDeps } from "../usecases/propose-promotion.js";
-import { contributionQuery } from "../usecases/reply-ladder.js";
-import { fieldsFor } from "../usecases/history-readiness.js";
 import { keepAccessOf } from "./access-ports.js";
 import { historyGateOf } from "./history-ports.js";
 import { githubFor, workerId, type Octokit, type Services } from "./services.js";
@@ -31,21 +32,13 @@ export interface ProposalPorts {
 
 export function proposalPorts(octokit: Octokit, services: Services, log: Logger, repo: RepoRef, governance: Governance): ProposalPorts {
   const gh = githubFor(octokit, services);
-  const dryRun = governance.dry_run === true;
-  const execute: ProposeDeps["github"]["execute"] = (actions, l) => gh.execute(actions, l, { dryRun });
+  const execute = gh.executorFor(governance);
   const holder = services.holder ?? fallbackHolder;
-  const measure = async (login: string, roster: Roster, without?: { repo: string; number: number }): Promise<Standing> => {
-    // Never from a history not read (yet): rejects with HistoryPendingError, and the job waits for it.
-    await historyGateOf(services, octokit, log).require(repo, fieldsFor(governance.counting));
-    const query = contributionQuery(governance, repo, [login]);
-    const [all, reviews] = await Promise.all([services.store.listPullRequests(query), services.store.listReviews(query)]);
-    const pullRequests = without ? all.filter((p) => !(p.number === without.number && p.repo.toLowerCase() === without.repo.toLowerCase())) : all;
-    return measureOne(login, { pullRequests, reviews }, governance, roster, services.clock());
-  };
-  const findOpenProposals = async (r: RepoRef) => {
-    const appLogin = services.appLogin ? await services.appLogin() : "";
-    return findOpenMarkedIssues(gh, r, { label: PROMOTION_LABEL, kind: PROMOTION_MARKER, appLogin });
-  };
+  // The gate is looked up at each measuring, as the services carry it then (a queued job sets its own).
+  const measureDeps = { ledger: services.store, gate: { require: (r: RepoRef, f: HistoryFields) => historyGateOf(services, octokit, log).require(r, f) } };
+  const measure: ProposalPorts["measure"] = (login, roster, without) =>
+    measureContributor(measureDeps, { repo, governance, roster, login, now: services.clock(), ...(without ? { without } : {}) });
+  const findOpenProposals = (r: RepoRef) => findOpenAppIssues(gh, services.appLogin, r, { label: PROMOTION_LABEL, kind: PROMOTION_MARKER });
   return {
     measure,
     propose: { store: services.store, github: { findOpenProposals, execute, readBranchFiles: gh.readBranchFiles }, log, holder, webUrl: services.settings.webUrl },

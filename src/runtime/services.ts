@@ -4,10 +4,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { ProbotOctokit } from "probot";
+import type { Governance } from "../config/schema.js";
 import { readRawFile } from "../github/contents.js";
 import { executeActions, type ActionResult } from "../github/execute-actions.js";
 import type { Logger } from "../github/logger.js";
+import { installationClient, type InstallationOctokit } from "../github/installation-client.js";
+import { findOpenIssueWhere } from "../github/issue-reads.js";
 import type { Action, RepoRef } from "../plan/actions.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { LedgerStore } from "../store/store.js";
@@ -24,7 +26,7 @@ import type { KeepRepoAccess } from "./access-ports.js";
 import type { ServerKindProbe } from "../github/server-kind.js";
 import type { HistoryGate } from "../usecases/history-readiness.js";
 
-export type Octokit = InstanceType<typeof ProbotOctokit>;
+export type Octokit = InstallationOctokit;
 
 export interface Services {
   store: LedgerStore;
@@ -88,13 +90,26 @@ export function workerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 }
 
+/** Runs actions in order; see github/execute-actions.ts. */
+export type ExecuteActions = (actions: readonly Action[], log: Logger) => Promise<ActionResult[]>;
+
 export interface GitHubPorts {
   source: GovernanceSource;
   /** The files a change to the ladder is checked on: both sides in one GraphQL request, other repositories' files one request each. */
   files: ConfigFilesPort;
   issues: ConfigIssuePort;
-  /** Runs actions, or logs them as a plan when STEWARDS_DRY_RUN or the ladder's `dry_run` says so. */
-  execute(actions: readonly Action[], log: Logger, opts?: { dryRun?: boolean }): Promise<ActionResult[]>;
+  /**
+   * Runs actions, or logs them as a plan when STEWARDS_DRY_RUN says so. For
+   * work a repository's ladder governs, use `executorFor`, which also honours
+   * the ladder's `dry_run`.
+   */
+  execute: ExecuteActions;
+  /**
+   * The one executor for work on a repository governed by `governance`: dry
+   * run when STEWARDS_DRY_RUN or the ladder's `dry_run` says so (STYLE habit 1
+   * — nothing else decides dry run). Null: no ladder, only STEWARDS_DRY_RUN.
+   */
+  executorFor(governance: Pick<Governance, "dry_run"> | null): ExecuteActions;
   graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
   /** A consistent snapshot of files at a branch head (one GraphQL request). */
   readBranchFiles(repo: RepoRef, branch: string, paths: readonly string[]): Promise<BranchSnapshot>;
@@ -102,40 +117,24 @@ export interface GitHubPorts {
 }
 
 export function githubFor(octokit: Octokit, services: Pick<Services, "settings" | "rerun">): GitHubPorts {
-  const request = (route: string, params: Record<string, unknown>) =>
-    octokit.request(route, params) as Promise<{ data: unknown; status: number }>;
-  const graphql = <T>(query: string, variables: Record<string, unknown>) => octokit.graphql<T>(query, variables);
+  const client = installationClient(octokit);
+  const run = (dryRun: boolean): ExecuteActions => (actions, log) =>
+    executeActions(client, actions, { dryRun: services.settings.dryRun || dryRun, log, lookBeforeCreate: services.rerun === true });
   return {
-    request,
-    graphql,
-    readBranchFiles: (repo, branch, paths) => readBranchFiles({ graphql, request }, repo, branch, paths),
+    ...client,
+    readBranchFiles: (repo, branch, paths) => readBranchFiles(client, repo, branch, paths),
     files: {
-      readFilesAtRefs: (repo, reads) => readFilesAtRefs({ graphql, request }, repo, reads),
+      readFilesAtRefs: (repo, reads) => readFilesAtRefs(client, repo, reads),
       getRawFile: configSourceFromOctokit(octokit).getRawFile,
     },
     source: {
       loadGovernance: (repo: RepoRef, ref?: string) => loadGovernanceWith(octokit, repo, ref),
-      readFile: (repo: RepoRef, path: string, ref?: string) => readRawFile({ request }, repo, path, ref),
+      readFile: (repo: RepoRef, path: string, ref?: string) => readRawFile(client, repo, path, ref),
     },
     issues: {
-      async findOpenConfigIssue(repo: RepoRef) {
-        const res = await request("GET /repos/{owner}/{repo}/issues", {
-          owner: repo.owner,
-          repo: repo.repo,
-          state: "open",
-          labels: CONFIG_ISSUE_LABEL,
-          per_page: 100,
-        });
-        const list = res.data as Array<{ number: number; body?: string | null; pull_request?: unknown }>;
-        const found = list.find((i) => !i.pull_request && isConfigIssueBody(i.body));
-        return found ? { number: found.number, body: found.body ?? "" } : null;
-      },
+      findOpenConfigIssue: (repo: RepoRef) => findOpenIssueWhere(client, repo, { label: CONFIG_ISSUE_LABEL, matches: isConfigIssueBody }),
     },
-    execute: (actions, log, opts) =>
-      executeActions({ request, graphql }, actions, {
-        dryRun: services.settings.dryRun || opts?.dryRun === true,
-        log,
-        lookBeforeCreate: services.rerun === true,
-      }),
+    execute: run(false),
+    executorFor: (governance) => run(governance?.dry_run === true),
   };
 }

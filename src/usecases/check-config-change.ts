@@ -35,7 +35,8 @@ import type { Action, CheckRunOutput, RepoRef } from "../plan/actions.js";
 import { ladderChangeEffect, type GovernanceState, type LadderChangeEffect, type LoggedDecision } from "../plan/ladder-change-effect.js";
 import { renderCheckRunOutput, renderConfigIssueBody } from "../render/config-report.js";
 import { findMarker, renderMarker, stripMarkers } from "../render/markers.js";
-import { contributionQuery, type LedgerReader } from "./reply-ladder.js";
+import { contributionQuery } from "./measure-contributor.js";
+import type { LedgerReader } from "./reply-ladder.js";
 
 export const CONFIG_CHECK_NAME = "Stewards / governance.yml";
 export const CONFIG_ISSUE_LABEL = "stewards:config";

@@ -23,7 +23,7 @@ import type { RepoRef } from "../plan/actions.js";
 import type { ContributionQuery, SyncState } from "../store/store.js";
 import { lastValidGovernance, type ValueStore } from "./current-governance.js";
 import { proposalIssueKey, type ProposalRecord } from "./proposal-records.js";
-import { contributionQuery } from "./reply-ladder.js";
+import { contributionQuery } from "./measure-contributor.js";
 
 export interface HealthSnapshot {
   /** "owner/name" as GitHub spells it. */

@@ -11,12 +11,12 @@
  */
 import type { Governance, Roster } from "../config/schema.js";
 import type { MergedPullRequest, SubmittedReview } from "../ladder/contributions.js";
-import { measureOne } from "../ladder/measure.js";
 import type { Action, RepoRef } from "../plan/actions.js";
 import { renderMarker } from "../render/markers.js";
 import { renderHistoryPending, renderStandingMarkdown } from "../render/standing.js";
 import type { ContributionQuery, SyncState } from "../store/store.js";
 import type { KeyValueStore } from "./current-governance.js";
+import { standingFromLedger } from "./measure-contributor.js";
 
 export interface LedgerReader {
   /** Merged PRs matching the query, oldest first. */
@@ -27,10 +27,8 @@ export interface LedgerReader {
   getSyncState(repo: string): Promise<SyncState | null>;
 }
 
-export function contributionQuery(governance: Governance, repo: RepoRef, logins?: string[]): ContributionQuery {
-  const base: ContributionQuery = governance.scope === "org" ? { owner: repo.owner } : { repos: [`${repo.owner}/${repo.repo}`] };
-  return logins ? { ...base, logins } : base;
-}
+/** Moved to measure-contributor.ts; still exported here for the callers that import it from this file. */
+export { contributionQuery } from "./measure-contributor.js";
 
 export function replyKey(repo: RepoRef, issueNumber: number, login: string): string {
   return `ladder-reply:${repo.owner.toLowerCase()}/${repo.repo.toLowerCase()}#${issueNumber}:${login.toLowerCase()}`;
@@ -55,11 +53,7 @@ export async function planLadderReply(
   if (input.historyPending) {
     text = renderHistoryPending(input.login, deps.webUrl);
   } else {
-    const query = contributionQuery(input.governance, input.repo, [input.login]);
-    const [prs, reviews] = await Promise.all([deps.ledger.listPullRequests(query), deps.ledger.listReviews(query)]);
-    // Reviews count only on other people's PRs, but the engine needs the person's own PR list for tenure:
-    // both lists above are already restricted to this person (as author or reviewer).
-    const standing = measureOne(input.login, { pullRequests: prs, reviews }, input.governance, input.roster, input.now);
+    const standing = await standingFromLedger(deps.ledger, input);
     text = renderStandingMarkdown(standing, input.governance, { webUrl: deps.webUrl, now: input.now, ...(input.healthUrl ? { healthUrl: input.healthUrl } : {}) });
   }
   const body = [

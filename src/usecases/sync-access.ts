@@ -15,7 +15,7 @@
  * CLI can all call it. From the ports of runtime/services.ts:
  *
  *   const gh = githubFor(octokit, services);
- *   syncAccess({ reader: githubAccessReader(gh), execute: (a, l) => gh.execute(a, l, { dryRun: governance.dry_run }), log },
+ *   syncAccess({ reader: githubAccessReader(gh), execute: gh.executorFor(governance), log },
  *              { repo, ownerType: payload.repository.owner.type, defaultBranch: payload.repository.default_branch, governance, roster })
  *
  * `ownerType` and `defaultBranch` come from the payload (or the sweep's

@@ -13,7 +13,10 @@ import {
   type HistoryProgress,
   type HistoryResult,
 } from "../github/history.js";
+import type { RepoRef } from "../plan/actions.js";
 import type { HistoryFields, LedgerStore } from "../store/store.js";
+import { currentGovernance } from "./current-governance.js";
+import { fieldsFor } from "./history-readiness.js";
 
 export interface SyncHistoryDeps {
   graphql: GraphqlClient;
@@ -96,4 +99,14 @@ export async function syncRepositories(deps: SyncRepositoriesDeps, fullNames: re
     }
   }
   return out;
+}
+
+/**
+ * The history fields the ladder in force in `repo` counts by (none without
+ * a valid ladder): what its history must be read with, for
+ * `SyncRepositoriesDeps.fieldsFor`. Rejects when the ladder cannot be read.
+ */
+export async function ladderFieldsOf(deps: Parameters<typeof currentGovernance>[0], repo: RepoRef): Promise<HistoryFields> {
+  const current = await currentGovernance(deps, repo);
+  return fieldsFor(current.kind === "ok" ? current.governance.counting : null);
 }

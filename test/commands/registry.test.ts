@@ -6,13 +6,13 @@ describe("command registry", () => {
   // The usage column of SPEC.md's "Commands" table, verbatim.
   it.each<[CommandName, string, string]>([
     ["ladder", "/ladder [@user]", "anyone"],
-    ["appeal", "/appeal [D-n] <reason>", "subject"],
+    ["appeal", "/appeal [D-n] <reason>", "decision-subject"],
     ["reject", "/reject <reason>", "approvers"],
     ["withdraw", "/withdraw", "candidate"],
     ["uphold", "/uphold", "panel"],
     ["overturn", "/overturn <reason>", "panel"],
     ["nominate", "/nominate @user <role> [reason]", "approvers"],
-    ["step-down", "/step-down [role]", "holders"],
+    ["step-down", "/step-down [role]", "role-holders"],
     ["help", "/stewards help", "anyone"],
   ])("declares %s as %j for %s", (name, usage, who) => {
     expect(commandSpec(name)).toMatchObject({ usage, who });
