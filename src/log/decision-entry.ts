@@ -56,6 +56,33 @@ export interface RoleChange {
   to: string | null;
 }
 
+/** One panel member's vote, as the appeal outcome records it. */
+export interface AppealVoteRecord {
+  login: string;
+  vote: "uphold" | "overturn";
+  /** The `/overturn` reason as written; null for `/uphold`. */
+  reason: string | null;
+}
+
+/**
+ * What an `appeal filed` or `appeal outcome` entry records beyond the common
+ * fields: the decision contested, the appellant, the panel drawn and where the
+ * rotation stands after it (so any replica, after any restart, draws the next
+ * panel from the log alone), and — for the outcome — each vote and the result.
+ */
+export interface AppealFacts {
+  /** The decision contested, e.g. `D-0007`. */
+  decision: string;
+  appellant: string;
+  panel: string[];
+  /** The last person seated: the next panel starts after this login (ladder/appeal-panel.ts). */
+  rotation: string | null;
+  /** The appeal issue. */
+  issue: number | null;
+  votes?: AppealVoteRecord[];
+  outcome?: "upheld" | "overturned";
+}
+
 export interface DecisionEntry {
   /** `D-0001`, `D-0002`, …; five digits and more once past 9999. */
   id: string;
@@ -84,6 +111,8 @@ export interface DecisionEntry {
    * time. Stored in a hidden marker, never shown. Optional for hand-written entries.
    */
   key?: string;
+  /** For `appeal filed` and `appeal outcome` entries. */
+  appeal?: AppealFacts;
 }
 
 /** A decision before it has an id: what callers hand to `appendEntries`, which allocates the id. */

@@ -9,7 +9,7 @@
  * fenced code blocks are not entries. Never throws.
  */
 import { findMarker } from "../render/markers.js";
-import type { DecisionEntry, DecisionKind, EvidenceRow, Link, RoleChange } from "./decision-entry.js";
+import type { AppealFacts, AppealVoteRecord, DecisionEntry, DecisionKind, EvidenceRow, Link, RoleChange } from "./decision-entry.js";
 import { decisionNumber, formatDecisionId, isDecisionDate, isDecisionKind } from "./decision-entry.js";
 import { NOTHING } from "./render-entry.js";
 
@@ -156,7 +156,36 @@ function parseSection(heading: RegExpExecArray, body: { text: string; fenced: bo
     line,
   };
   if (marker && typeof marker.key === "string") entry.key = marker.key;
+  const appeal = marker && typeof marker.appeal === "string" ? parseAppealFacts(marker.appeal) : null;
+  if (appeal) entry.appeal = appeal;
   return entry;
+}
+
+/** The appeal facts of an entry's marker; null when they are not what the app writes (a hand edit, a forgery). */
+function parseAppealFacts(json: string): AppealFacts | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (typeof v !== "object" || v === null) return null;
+  const o = v as Record<string, unknown>;
+  const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === "string");
+  if (typeof o.decision !== "string" || typeof o.appellant !== "string" || !strings(o.panel)) return null;
+  if (o.rotation !== null && typeof o.rotation !== "string") return null;
+  if (o.issue !== null && typeof o.issue !== "number") return null;
+  const facts: AppealFacts = { decision: o.decision, appellant: o.appellant, panel: o.panel, rotation: o.rotation as string | null, issue: o.issue as number | null };
+  if (Array.isArray(o.votes)) {
+    const votes = o.votes.filter(
+      (x): x is AppealVoteRecord =>
+        typeof x === "object" && x !== null && typeof x.login === "string" && (x.vote === "uphold" || x.vote === "overturn") && (x.reason === null || typeof x.reason === "string"),
+    );
+    if (votes.length !== o.votes.length) return null;
+    facts.votes = votes.map((x) => ({ login: x.login, vote: x.vote, reason: x.reason }));
+  }
+  if (o.outcome === "upheld" || o.outcome === "overturned") facts.outcome = o.outcome;
+  return facts;
 }
 
 function orNothing(text: string): string {

@@ -26,7 +26,7 @@
 import { botAppSlug, isUserLogin } from "../commands/github-login.js";
 import { escapeMarkdownInline, escapeTableCell, userLink } from "../render/escape.js";
 import { renderMarker } from "../render/markers.js";
-import type { DecisionEntry, EvidenceRow, Link, RoleChange } from "./decision-entry.js";
+import type { AppealFacts, DecisionEntry, EvidenceRow, Link, RoleChange } from "./decision-entry.js";
 import { isDecisionDate, isDecisionId, isDecisionKind } from "./decision-entry.js";
 
 export interface RenderEntryOptions {
@@ -47,6 +47,10 @@ export const FIELD_LABELS = {
   reason: "Reason",
   decidedBy: "Decided by",
   link: "Discussion",
+  appealOf: "Appeal of",
+  panel: "Panel",
+  votes: "Votes",
+  outcome: "Outcome",
 } as const;
 
 export const EVIDENCE_HEADER = "| criterion | threshold | measured | met | links |";
@@ -67,7 +71,10 @@ export function renderEntry(entry: DecisionEntry, opts: RenderEntryOptions = {})
   const field = (label: string, value: string) => `- **${label}:** ${value}`;
 
   const out = [`## ${entry.id} — ${entry.kind}: ${escapeMarkdownInline(entry.subject) || NOTHING}`];
-  if (entry.key !== undefined) out.push(renderMarker("decision", { id: entry.id, key: entry.key }));
+  if (entry.key !== undefined || entry.appeal) {
+    // The appeal's facts ride in the marker as JSON too: read back exactly, whatever the escaped text shows.
+    out.push(renderMarker("decision", { id: entry.id, ...(entry.key !== undefined ? { key: entry.key } : {}), ...(entry.appeal ? { appeal: JSON.stringify(entry.appeal) } : {}) }));
+  }
   out.push("");
   out.push(field(FIELD_LABELS.date, entry.date));
   out.push(field(FIELD_LABELS.kind, entry.kind));
@@ -78,10 +85,21 @@ export function renderEntry(entry: DecisionEntry, opts: RenderEntryOptions = {})
   if (entry.reason !== null) out.push(field(FIELD_LABELS.reason, escapeMarkdownInline(entry.reason) || NOTHING));
   out.push(field(FIELD_LABELS.decidedBy, escapeMarkdownInline(entry.decidedBy) || NOTHING));
   if (entry.link) out.push(field(FIELD_LABELS.link, renderLink(entry.link)));
+  if (entry.appeal) out.push(...appealFields(entry.appeal, person, field));
   if (entry.evidence.length > 0) {
     out.push("", EVIDENCE_HEADER, "| --- | --: | --: | :-: | --- |", ...entry.evidence.map(evidenceRow));
   }
   return out.join("\n");
+}
+
+function appealFields(a: AppealFacts, person: (login: string) => string, field: (label: string, value: string) => string): string[] {
+  const out = [field(FIELD_LABELS.appealOf, escapeMarkdownInline(a.decision)), field(FIELD_LABELS.panel, listOrNothing(a.panel.map(person)))];
+  if (a.votes) {
+    const words = a.votes.map((v) => `${person(v.login)}: ${v.vote}${v.reason ? ` (${escapeMarkdownInline(v.reason)})` : ""}`);
+    out.push(field(FIELD_LABELS.votes, words.length ? words.join("; ") : NOTHING));
+  }
+  if (a.outcome) out.push(field(FIELD_LABELS.outcome, a.outcome));
+  return out;
 }
 
 function roleWords(role: RoleChange): string {

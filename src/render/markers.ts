@@ -6,8 +6,9 @@
  *
  * The payload is JSON with sorted keys (the same key always renders the same
  * text, so "would the body change?" is a string comparison). Inside strings,
- * `-`, `<` and `>` are written as \u escapes, so no value can close the HTML
- * comment early (`-->`), open another, or be confused with markdown; JSON.parse
+ * `-`, `<`, `>` and `@` are written as \u escapes, so no value can close the HTML
+ * comment early (`-->`), open another, be confused with markdown or read as a
+ * mention by anything that scans the raw text; JSON.parse
  * reads them back unchanged.
  *
  * Markers are only trustworthy in bodies the app wrote: anyone can type one
@@ -26,7 +27,7 @@ const MARKER = /<!-- stewards:(\{[^\n]*?\}) -->/g;
 const KIND = /^(?=.{1,64}$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 function jsonString(s: string): string {
-  return JSON.stringify(s).replace(/[-<>]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(s).replace(/[-<>@]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**

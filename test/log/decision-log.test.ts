@@ -312,3 +312,57 @@ describe("evidenceRows", () => {
     expect(parseLog(renderEntry(entry))[0]?.evidence).toEqual(rows);
   });
 });
+
+describe("appeal entries", () => {
+  const outcome: DecisionEntry = {
+    id: "D-0012",
+    kind: "appeal outcome",
+    date: "2026-12-07",
+    subject: "ana",
+    role: { from: null, to: "member" },
+    evidence: [],
+    approvers: [],
+    objectors: [],
+    reason: null,
+    link: { label: "acme/widgets#40", url: "https://github.com/acme/widgets/issues/40" },
+    decidedBy: "panel of 3 (2 to overturn)",
+    key: "appeal-outcome:acme/widgets#40",
+    appeal: {
+      decision: "D-0007",
+      appellant: "ana",
+      panel: ["bob", "carol", "dan"],
+      rotation: "dan",
+      issue: 40,
+      votes: [
+        { login: "bob", vote: "overturn", reason: "She did the work --> @carol see\n## not a heading | pipe" },
+        { login: "carol", vote: "overturn", reason: "agreed &#64;dan" },
+        { login: "dan", vote: "uphold", reason: null },
+      ],
+      outcome: "overturned",
+    },
+  };
+
+  it("renders the panel, each vote and the outcome, mentioning nobody, and reads every fact back from the entry", () => {
+    const text = renderEntry(outcome);
+    expect(text).toMatch(/^- \*\*Appeal of:\*\* D-0007$/m);
+    expect(text).toMatch(/^- \*\*Panel:\*\* \[bob\]\(https:\/\/github\.com\/bob\), \[carol\]/m);
+    expect(text).toMatch(/^- \*\*Outcome:\*\* overturned$/m);
+    expect(text).not.toMatch(/(^|[^\w\u200d`])@(carol|dan)\b/);
+    expect(text.split("\n").filter((l) => l.startsWith("## "))).toHaveLength(1);
+    const [parsed] = parseLog(`${LOG_HEADER}\n\n${text}\n`);
+    expect(parsed!.appeal).toEqual(outcome.appeal);
+    expect(parsed!.key).toBe(outcome.key);
+  });
+
+  it("ignores appeal facts that are not the app's shape", () => {
+    const forged = renderEntry({ ...outcome, appeal: undefined }).replace('"kind":"decision"', `"appeal":"{\\"decision\\":1}","kind":"decision"`);
+    expect(parseLog(forged)[0]!.appeal).toBeUndefined();
+  });
+
+  it("appends a filing after the decision it contests, keeping both ids", () => {
+    const filed: DecisionDraft = { ...outcome, kind: "appeal filed", key: "appeal-filed:acme/widgets#40", appeal: { decision: "D-0001", appellant: "ana", panel: ["bob"], rotation: "bob", issue: 40 } };
+    const first = appendEntries(null, [{ ...outcome, kind: "rejection", key: "r", appeal: undefined }, filed]);
+    const entries = parseLog(first.text);
+    expect(entries.map((e) => [e.id, e.kind, e.appeal?.decision ?? null])).toEqual([["D-0001", "rejection", null], ["D-0002", "appeal filed", "D-0001"]]);
+  });
+});
