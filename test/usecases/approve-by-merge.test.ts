@@ -505,6 +505,24 @@ describe("approve_with: either", () => {
     expect(logOf()).toHaveLength(1);
   });
 
+  it("a merge and a 👍 quorum landing together, each delivered twice and at once: one decision, one entry, one outcome comment", async () => {
+    const { issue, pull } = await propose();
+    gh.reactions.set(issue, ["alice", "bob"].map((login) => ({ login, type: "User", content: "+1" })));
+    const merged = gh.merge(pull, "alice");
+    const outs = await Promise.all([
+      reviewProposal(decideDeps(), input(issue)),
+      onPromotionPull(decideDeps(), input(issue), merged),
+      reviewProposal(decideDeps(), input(issue)),
+      onPromotionPull(decideDeps(), input(issue), merged),
+    ]);
+    expect(outs.filter((o) => o.kind === "decided")).toHaveLength(1);
+    expect(outs.filter((o) => o.kind !== "decided").every((o) => o.kind === "busy" || o.kind === "closed-already")).toBe(true);
+    expect(logOf()).toHaveLength(1);
+    expect(gh.commits.filter((c) => c.branch === "main")).toHaveLength(1);
+    expect(gh.comments.filter((c) => c.issue === issue && /Approved/.test(c.body))).toHaveLength(1);
+    expect(gh.issues.get(issue)!.state).toBe("closed");
+  });
+
   it("shows the pull request in the tally comment", async () => {
     const { issue, pull } = await propose();
     gh.reactions.set(issue, [{ login: "bob", type: "User", content: "+1" }]);

@@ -238,6 +238,18 @@ describe("deciding", () => {
     expect(gh.actions.length).toBe(writes);
   });
 
+  it("two approvers reacting at the same instant (their comments delivered at once, and again): one decision, one entry, one comment", async () => {
+    const issue = await propose();
+    react(issue, "alice");
+    react(issue, "bob");
+    const outs = await Promise.all([1, 2, 3, 4].map(() => reviewProposal(decideDeps(), decideInput(issue))));
+    expect(outs.filter((o) => o.kind === "decided")).toHaveLength(1);
+    expect(outs.filter((o) => o.kind !== "decided").every((o) => o.kind === "busy" || o.kind === "closed-already")).toBe(true);
+    expect(gh.commits).toHaveLength(1);
+    expect(parseLog(gh.files.get("GOVERNANCE-LOG.md")!)).toHaveLength(1);
+    expect(gh.comments.filter((c) => c.issue === issue && /Approved/.test(c.body))).toHaveLength(1);
+  });
+
   it("does not count an approver who lost the role before the commit", async () => {
     const issue = await propose();
     react(issue, "alice");
