@@ -43,7 +43,12 @@ export type RosterChange =
   /** Move the member `login` to emeritus with the role they hold, on `since`, by `decision`. */
   | { kind: "emeritus"; login: string; since: string; decision: string }
   /** `login` gives up `role` (their current role; null: whatever they hold) for the role below, or emeritus. */
-  | { kind: "step-down"; login: string; role: string | null; since: string; decision: string };
+  | { kind: "step-down"; login: string; role: string | null; since: string; decision: string }
+  /**
+   * Undo a grant of `role` that an appeal overturned: `login` goes back to `to` (the role held before),
+   * or off the roster when they held none — not emeritus: they never rightly held the role.
+   */
+  | { kind: "revoke"; login: string; role: string; to: string | null; since: string; decision: string };
 
 export type RosterEditErrorCode =
   | "invalid-roster" // the current text is not a valid roster: people fix it first
@@ -169,6 +174,14 @@ function plan(current: Roster, change: RosterChange, roles: readonly string[]): 
   const top = roles[roles.length - 1];
   if (held.role === top && current.members.filter((m) => m.role === top).length === 1) {
     return refuse("last-top-holder", `${held.login} is the only \`${top}\`; promote someone else first, so that somebody can still approve`);
+  }
+
+  if (change.kind === "revoke") {
+    if (held.role !== change.role) return refuse("role-not-held", `${held.login} holds \`${held.role}\`, not \`${change.role}\``);
+    if (change.to !== null && (roles.indexOf(change.to) < 0 || roles.indexOf(change.to) >= rank)) return refuse("invalid-change", `\`${change.to}\` is not a role below \`${held.role}\``);
+    if (change.to === null) return { desired: { members: current.members.filter((_, i) => i !== index), emeritus: current.emeritus }, from: held.role, to: null };
+    const back: RosterEntry = { login: held.login, role: change.to, ...stamp };
+    return { desired: { members: current.members.map((m, i) => (i === index ? back : m)), emeritus: current.emeritus }, from: held.role, to: change.to };
   }
 
   const below = change.kind === "step-down" && rank > 0 ? roles[rank - 1] : undefined;

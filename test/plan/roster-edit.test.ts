@@ -242,3 +242,30 @@ describe("applyRosterChange: a promotion pull request's grant, then its decision
     expect(applyRosterChange(ROSTER, change, GOV)).toEqual({ ok: false, error: { code, message: expect.any(String) } });
   });
 });
+
+describe("applyRosterChange: revoking an overturned grant", () => {
+  it("puts the person back to the role held before, or off the roster (not emeritus) when they held none", () => {
+    const back = ok(ROSTER, { kind: "revoke", login: "bob", role: "maintainer", to: "reviewer", ...on });
+    expect(back.roster.members.find((m) => m.login === "bob")).toEqual({ login: "bob", role: "reviewer", since: "2026-12-01", decision: "D-0042" });
+    expect([back.from, back.to]).toEqual(["maintainer", "reviewer"]);
+    const off = ok(ROSTER, { kind: "revoke", login: "dana", role: "member", to: null, ...on });
+    expect(off.roster.members.map((m) => m.login)).toEqual(["alice", "bob"]);
+    expect(off.roster.emeritus).toEqual([]);
+    expect([off.from, off.to]).toEqual(["member", null]);
+  });
+
+  it.each([
+    { name: "a role not held", change: { kind: "revoke" as const, login: "dana", role: "reviewer", to: null, ...on }, code: "role-not-held" },
+    { name: "someone off the roster", change: { kind: "revoke" as const, login: "zed", role: "member", to: null, ...on }, code: "not-a-member" },
+    { name: "'back' to a role that is not below", change: { kind: "revoke" as const, login: "bob", role: "maintainer", to: "maintainer", ...on }, code: "invalid-change" },
+  ])("refuses $name", ({ change, code }) => {
+    const r = applyRosterChange(ROSTER, change, GOV);
+    expect(r.ok ? null : r.error.code).toBe(code);
+  });
+
+  it("never the last holder of the top role", () => {
+    const solo = "members:\n  - login: alice\n    role: maintainer\n    since: 2024-01-15\n";
+    const r = applyRosterChange(solo, { kind: "revoke", login: "alice", role: "maintainer", to: null, ...on }, GOV);
+    expect(r.ok ? null : r.error.code).toBe("last-top-holder");
+  });
+});
