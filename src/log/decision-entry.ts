@@ -113,6 +113,14 @@ export interface DecisionEntry {
   key?: string;
   /** For `appeal filed` and `appeal outcome` entries. */
   appeal?: AppealFacts;
+  /**
+   * Everyone who made the decision (approvers, the rejecter, the merger): an appeal's panel leaves
+   * them out. Kept in the entry's marker (the visible "Decided by" says it in words); absent in old
+   * or hand-written entries, where the approvers and objectors stand in.
+   */
+  deciders?: string[];
+  /** The role a rejected, expired or withdrawn proposal was for (what an overturned rejection grants); marker only. */
+  proposed?: string;
 }
 
 /** A decision before it has an id: what callers hand to `appendEntries`, which allocates the id. */

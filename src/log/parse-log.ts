@@ -158,6 +158,9 @@ function parseSection(heading: RegExpExecArray, body: { text: string; fenced: bo
   if (marker && typeof marker.key === "string") entry.key = marker.key;
   const appeal = marker && typeof marker.appeal === "string" ? parseAppealFacts(marker.appeal) : null;
   if (appeal) entry.appeal = appeal;
+  // Logins have no commas: the list is the app's own, read back as written.
+  if (marker && typeof marker.deciders === "string" && marker.deciders !== "") entry.deciders = marker.deciders.split(",");
+  if (marker && typeof marker.proposed === "string") entry.proposed = marker.proposed;
   return entry;
 }
 

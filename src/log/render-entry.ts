@@ -71,10 +71,14 @@ export function renderEntry(entry: DecisionEntry, opts: RenderEntryOptions = {})
   const field = (label: string, value: string) => `- **${label}:** ${value}`;
 
   const out = [`## ${entry.id} — ${entry.kind}: ${escapeMarkdownInline(entry.subject) || NOTHING}`];
-  if (entry.key !== undefined || entry.appeal) {
-    // The appeal's facts ride in the marker as JSON too: read back exactly, whatever the escaped text shows.
-    out.push(renderMarker("decision", { id: entry.id, ...(entry.key !== undefined ? { key: entry.key } : {}), ...(entry.appeal ? { appeal: JSON.stringify(entry.appeal) } : {}) }));
-  }
+  const hidden = {
+    ...(entry.key !== undefined ? { key: entry.key } : {}),
+    // The appeal's facts ride in the marker as JSON: read back exactly, whatever the escaped text shows.
+    ...(entry.appeal ? { appeal: JSON.stringify(entry.appeal) } : {}),
+    ...(entry.deciders?.length ? { deciders: entry.deciders.join(",") } : {}),
+    ...(entry.proposed !== undefined ? { proposed: entry.proposed } : {}),
+  };
+  if (Object.keys(hidden).length > 0) out.push(renderMarker("decision", { id: entry.id, ...hidden }));
   out.push("");
   out.push(field(FIELD_LABELS.date, entry.date));
   out.push(field(FIELD_LABELS.kind, entry.kind));

@@ -100,6 +100,7 @@ export async function decideMerged(deps: DecideDeps, input: DecideInput, record:
           decidedBy: verdict.approved
             ? `merge of #${pull.number}${by}; quorum of ${verdict.tally.quorum} (${approvers.join(", ")})`
             : `merge of #${pull.number}${by}, not an approved promotion: ${verdict.why}`,
+          deciders: [...new Set([...approvers, ...(merge.by ? [merge.by] : [])])],
           key,
         },
         change: (id) => ({ kind: "record-decision", login: record.login, role: record.role, since: today(input.now), decision: id }),

@@ -354,6 +354,14 @@ describe("appeal entries", () => {
     expect(parsed!.key).toBe(outcome.key);
   });
 
+  it("keeps who decided and the role proposed in the marker only, and reads them back", () => {
+    const rejection: DecisionEntry = { ...outcome, id: "D-0003", kind: "rejection", role: null, appeal: undefined, deciders: ["bob"], proposed: "member", key: "rejected:acme/widgets#9" };
+    const text = renderEntry(rejection);
+    expect(text.split("\n").filter((l) => /bob|member/.test(l) && !l.startsWith("<!--"))).toEqual([]);
+    const [parsed] = parseLog(text);
+    expect([parsed!.deciders, parsed!.proposed]).toEqual([["bob"], "member"]);
+  });
+
   it("ignores appeal facts that are not the app's shape", () => {
     const forged = renderEntry({ ...outcome, appeal: undefined }).replace('"kind":"decision"', `"appeal":"{\\"decision\\":1}","kind":"decision"`);
     expect(parseLog(forged)[0]!.appeal).toBeUndefined();
