@@ -101,6 +101,7 @@ async function run(client: WriteClient, a: Action): Promise<Pick<ActionResult, "
         title: a.title,
         body: a.body,
         labels: a.labels,
+        ...(a.assignees?.length ? { assignees: a.assignees } : {}),
       });
       const data = res.data as { id: number; number: number; html_url: string };
       return { created: { id: data.id, number: data.number, url: data.html_url } };

@@ -35,7 +35,8 @@ export type Action =
       conclusion: "success" | "failure" | "neutral";
       output: CheckRunOutput;
     }
-  | { kind: "issue.create"; repo: RepoRef; title: string; body: string; labels: string[] }
+  /** Labels and assignees go in the same request (an appeal's panel is assigned as the issue opens). */
+  | { kind: "issue.create"; repo: RepoRef; title: string; body: string; labels: string[]; assignees?: string[] }
   | { kind: "issue.update"; repo: RepoRef; number: number; title?: string; body?: string; state?: "open" | "closed" }
   | { kind: "comment.create"; repo: RepoRef; issueNumber: number; body: string }
   | { kind: "comment.update"; repo: RepoRef; commentId: number; body: string }

@@ -149,8 +149,11 @@ export interface DecisionInput<T> {
   /** The default branch, where the roster, the log and CODEOWNERS live. */
   branch: string;
   governance: Governance;
-  /** PURE: the decision on the roster as it is on the branch now ("as the roster says at decision time"). */
-  decide: (roster: Roster, rosterText: string | null) => DecisionStep<T>;
+  /**
+   * PURE: the decision on the roster as it is on the branch now ("as the roster says at decision
+   * time"), with the log's text at the same head (an appeal draws its panel from the rotation there).
+   */
+  decide: (roster: Roster, rosterText: string | null, logText: string | null) => DecisionStep<T>;
   /** The reason given when the roster on the branch does not parse. */
   invalidRoster: string;
 }
@@ -222,9 +225,10 @@ function planDecision<T>(deps: CommitDecisionDeps, input: DecisionInput<T>, file
   const rosterText = files.get(gov.roster.path) ?? null;
   const parsed = parseRoster(rosterText ?? "members: []\n", gov);
   if (!parsed.ok) return { kind: "refused", reason: input.invalidRoster };
-  const step = input.decide(parsed.roster, rosterText);
+  const logText = files.get(gov.log.path) ?? null;
+  const step = input.decide(parsed.roster, rosterText, logText);
   if (step.kind === "refused") return step;
-  const log = appendEntries(files.get(gov.log.path) ?? null, [step.draft], { webUrl: deps.webUrl });
+  const log = appendEntries(logText, [step.draft], { webUrl: deps.webUrl });
   const id = log.entries[0]?.id ?? "";
   const unchanged = { before: rosterText, after: rosterText ?? "" };
   if (log.appended === 0) {
