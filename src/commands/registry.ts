@@ -140,7 +140,7 @@ export const registry: Registry = [
       { text: "/appeal the review count misses my reviews on the docs repository", explanation: "appeal the decision of this issue" },
       { text: "/appeal D-0042 I was active during that period", explanation: "appeal decision D-0042 from anywhere in the repository" },
     ],
-    available: false,
+    available: true,
   }),
   declare({
     name: "reject",
@@ -167,7 +167,7 @@ export const registry: Registry = [
     who: "panel",
     summary: "Vote to keep the appealed decision.",
     examples: [{ text: "/uphold", explanation: "vote to keep the decision" }],
-    available: false,
+    available: true,
   }),
   declare({
     name: "overturn",
@@ -176,7 +176,7 @@ export const registry: Registry = [
     who: "panel",
     summary: "Vote to overturn the appealed decision, with a reason.",
     examples: [{ text: "/overturn the inactivity window ignored reviews", explanation: "vote to overturn" }],
-    available: false,
+    available: true,
   }),
   declare({
     name: "nominate",

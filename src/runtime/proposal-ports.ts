@@ -16,6 +16,8 @@ import type { HistoryFields } from "../store/store.js";
 import { replaceCachedRoster } from "../usecases/current-governance.js";
 import type { DecideDeps } from "../usecases/decide-proposal.js";
 import { measureContributor } from "../usecases/measure-contributor.js";
+import type { AppealDeps } from "../usecases/handle-appeal.js";
+import { APPEAL_LABEL, APPEAL_MARKER } from "../render/appeal-comments.js";
 import { PROMOTION_LABEL, PROMOTION_MARKER, type ProposeDeps } from "../usecases/propose-promotion.js";
 import { keepAccessOf } from "./access-ports.js";
 import { historyGateOf } from "./history-ports.js";
@@ -26,6 +28,7 @@ const fallbackHolder = workerId();
 export interface ProposalPorts {
   propose: ProposeDeps;
   decide: DecideDeps;
+  appeal: AppealDeps;
   /** The standing of one person from the ledger; `without` leaves one PR out (the standing before it merged). */
   measure(login: string, roster: Roster, without?: { repo: string; number: number }): Promise<Standing>;
 }
@@ -39,8 +42,26 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
   const measure: ProposalPorts["measure"] = (login, roster, without) =>
     measureContributor(measureDeps, { repo, governance, roster, login, now: services.clock(), ...(without ? { without } : {}) });
   const findOpenProposals = (r: RepoRef) => findOpenAppIssues(gh, services.appLogin, r, { label: PROMOTION_LABEL, kind: PROMOTION_MARKER });
+  const onRosterChanged: DecideDeps["onRosterChanged"] = async (r, roster, branch, commit) => {
+    // Forward only: a refresh that cannot be proven newer than the cache expires it instead (current-governance.ts).
+    await replaceCachedRoster(services.store, r, roster, commit);
+    // The decision stands whatever GitHub says now: access that could not be brought in step
+    // is retried by the next sweep, which also reports it in the drift issue.
+    await keepAccessOf(services)(octokit, log, { repo: r, governance, roster, defaultBranch: branch, report: false }).catch((err: unknown) =>
+      log.warn({ err }, "could not bring access in step after the decision; the next sweep retries"),
+    );
+  };
   return {
     measure,
+    appeal: {
+      store: services.store,
+      github: { readBranchFiles: gh.readBranchFiles, execute, findOpenAppeals: (r) => findOpenAppIssues(gh, services.appLogin, r, { label: APPEAL_LABEL, kind: APPEAL_MARKER }) },
+      log,
+      holder,
+      webUrl: services.settings.webUrl,
+      hasCountedContribution: async (login) => (await measure(login, { members: [], emeritus: [] })).firstCountedAt !== null,
+      onRosterChanged,
+    },
     propose: { store: services.store, github: { findOpenProposals, execute, readBranchFiles: gh.readBranchFiles }, log, holder, webUrl: services.settings.webUrl },
     decide: {
       store: services.store,
@@ -55,15 +76,7 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
       holder,
       webUrl: services.settings.webUrl,
       measure,
-      onRosterChanged: async (r, roster, branch, commit) => {
-        // Forward only: a refresh that cannot be proven newer than the cache expires it instead (current-governance.ts).
-        await replaceCachedRoster(services.store, r, roster, commit);
-        // The decision stands whatever GitHub says now: access that could not be brought in step
-        // is retried by the next sweep, which also reports it in the drift issue.
-        await keepAccessOf(services)(octokit, log, { repo: r, governance, roster, defaultBranch: branch, report: false }).catch((err: unknown) =>
-          log.warn({ err }, "could not bring access in step after the decision; the next sweep retries"),
-        );
-      },
+      onRosterChanged,
     },
   };
 }

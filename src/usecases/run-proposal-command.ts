@@ -21,8 +21,9 @@ import { ProposalMustWaitError } from "./delivery-wait.js";
 import { openProposal, type ProposeDeps, type ProposeOutcome } from "./propose-promotion.js";
 import { loadProposalByIssue, type RecordStore } from "./proposal-records.js";
 import { stepDown } from "./step-down.js";
+import { fileAppeal, voteOnAppeal, type AppealDeps } from "./handle-appeal.js";
 
-const PROPOSAL_COMMANDS = ["reject", "withdraw", "nominate", "step-down"] as const satisfies readonly CommandName[];
+const PROPOSAL_COMMANDS = ["reject", "withdraw", "nominate", "step-down", "appeal", "uphold", "overturn"] as const satisfies readonly CommandName[];
 
 export type ProposalCommand = Extract<OkCommand, { name: (typeof PROPOSAL_COMMANDS)[number] }>;
 
@@ -34,6 +35,7 @@ export interface ProposalCommandDeps {
   store: RecordStore;
   propose: ProposeDeps;
   decide: DecideDeps;
+  appeal: AppealDeps;
   /** The person's standing now, from the ledger (rejects with HistoryPendingError while the history is being read). */
   measure(login: string, roster: Roster): Promise<Standing>;
   webUrl: string;
@@ -63,6 +65,11 @@ export async function answerProposalCommand(deps: ProposalCommandDeps, input: In
   if (!input.rosterValid) return `${codeSpan(input.governance.roster.path)} is invalid right now, so no role can change until it is fixed.`;
   if (command.name === "reject" || command.name === "withdraw") return closeByCommand(deps, input, command);
   if (command.name === "nominate") return nominate(deps, input, command);
+  // Who may appeal or vote depends on the log and the panel: the appeal use-case decides, in words.
+  if (command.name === "appeal") return fileAppeal(deps.appeal, { ...decideInput(input), sender: input.sender, requestedId: command.args.decision, reason: command.args.reason });
+  if (command.name === "uphold" || command.name === "overturn") {
+    return voteOnAppeal(deps.appeal, { ...decideInput(input), sender: input.sender, vote: command.name, reason: command.name === "overturn" ? command.args.reason : null });
+  }
   const refused = refusal(deps, input, command.name, null);
   if (refused) return refused;
   const out = await stepDown(deps.decide, { ...decideInput(input), login: input.sender, role: command.args.role });

@@ -601,7 +601,7 @@ describe("a hand edit on the default branch", () => {
     expect(files[LOG_PATH]!.slice(LOG_V1.length)).toMatchInlineSnapshot(`
 "
 ## D-0004 — manual roster change: bob
-<!-- stewards:{"kind":"decision","id":"D\\u002d0004","key":"manual\\u002droster\\u002dchange:acme/widgets@9999999999999999999999999999999999999999:bob"} -->
+<!-- stewards:{"kind":"decision","id":"D\\u002d0004","key":"manual\\u002droster\\u002dchange:acme/widgets\\u00409999999999999999999999999999999999999999:bob"} -->
 
 - **Date:** 2026-12-01
 - **Kind:** manual roster change
@@ -684,7 +684,7 @@ describe("a hand edit on the default branch", () => {
     expect(files[LOG_PATH]!.slice(LOG_V1.length)).toMatchInlineSnapshot(`
 "
 ## D-0004 — ladder change: .github/governance.yml
-<!-- stewards:{"kind":"decision","id":"D\\u002d0004","key":"ladder\\u002dchange:acme/widgets@9999999999999999999999999999999999999999"} -->
+<!-- stewards:{"kind":"decision","id":"D\\u002d0004","key":"ladder\\u002dchange:acme/widgets\\u00409999999999999999999999999999999999999999"} -->
 
 - **Date:** 2026-12-01
 - **Kind:** ladder change

@@ -16,14 +16,22 @@ function unknown(body: string): UnknownCommand {
   return parsed;
 }
 
+/** The registry with one command not available (every command is, today; the replies for one that is not stay tested). */
+function unavailable(name: string): Registry {
+  return registry.map((c) => (c.name === name ? { ...c, available: false } : c));
+}
+
 describe("renderCommandTable", () => {
   it("lists the available commands", () => {
     expect(renderCommandTable(registry)).toMatchInlineSnapshot(`
 "| command | who | what it does |
 | --- | --- | --- |
 | \`/ladder [@user]\` | anyone | Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing. |
+| \`/appeal [D-n] <reason>\` | the person a decision is about (anyone, for a ladder change) | Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. |
 | \`/reject <reason>\` | approvers | Reject an open proposal; the reason goes into the decision log. |
 | \`/withdraw\` | the candidate | Withdraw your own proposal. |
+| \`/uphold\` | members of the appeal's panel | Vote to keep the appealed decision. |
+| \`/overturn <reason>\` | members of the appeal's panel | Vote to overturn the appealed decision, with a reason. |
 | \`/nominate @user <role> [reason]\` | approvers | Propose someone for a role the numbers have not picked up yet; the usual approval rules apply. |
 | \`/step-down [role]\` | role holders | Give up a role at once: to the role below, or emeritus. Needs nobody's approval. |
 | \`/stewards help\` | anyone | List the commands. |"
@@ -35,7 +43,8 @@ describe("renderCommandTable", () => {
     const table = renderCommandTable(all);
     for (const c of registry) expect(table).toContain(c.summary.slice(0, 20));
     expect(table).toContain("| `/nominate @user <role> [reason]` | approvers |");
-    expect(renderCommandTable(registry)).not.toContain("/appeal");
+    const withoutAppeal: Registry = registry.map((c) => (c.name === "appeal" ? { ...c, available: false } : c));
+    expect(renderCommandTable(withoutAppeal)).not.toContain("/appeal");
   });
 
   it("escapes what it puts in cells", () => {
@@ -52,8 +61,11 @@ describe("renderHelp", () => {
 | command | who | what it does |
 | --- | --- | --- |
 | \`/ladder [@user]\` | anyone | Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing. |
+| \`/appeal [D-n] <reason>\` | the person a decision is about (anyone, for a ladder change) | Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. |
 | \`/reject <reason>\` | approvers | Reject an open proposal; the reason goes into the decision log. |
 | \`/withdraw\` | the candidate | Withdraw your own proposal. |
+| \`/uphold\` | members of the appeal's panel | Vote to keep the appealed decision. |
+| \`/overturn <reason>\` | members of the appeal's panel | Vote to overturn the appealed decision, with a reason. |
 | \`/nominate @user <role> [reason]\` | approvers | Propose someone for a role the numbers have not picked up yet; the usual approval rules apply. |
 | \`/step-down [role]\` | role holders | Give up a role at once: to the role below, or emeritus. Needs nobody's approval. |
 | \`/stewards help\` | anyone | List the commands. |
@@ -62,8 +74,12 @@ Examples:
 
 - \`/ladder\`: where you stand
 - \`/ladder @octocat\`: where octocat stands
+- \`/appeal the review count misses my reviews on the docs repository\`: appeal the decision of this issue
+- \`/appeal D-0042 I was active during that period\`: appeal decision D-0042 from anywhere in the repository
 - \`/reject needs more review experience outside the parser\`: reject this proposal
 - \`/withdraw\`: withdraw this proposal about you
+- \`/uphold\`: vote to keep the decision
+- \`/overturn the inactivity window ignored reviews\`: vote to overturn
 - \`/nominate @octocat reviewer leads the docs rewrite\`: propose octocat as reviewer
 - \`/step-down\`: step down from your current role
 - \`/step-down maintainer\`: step down from maintainer
@@ -87,7 +103,7 @@ Write \`/stewards help\` to see the commands."
   });
 
   it("says when the command is not available yet", () => {
-    expect(renderMalformedReply(malformed("/appeal"), registry)).toMatchInlineSnapshot(`
+    expect(renderMalformedReply(malformed("/appeal"), unavailable("appeal"))).toMatchInlineSnapshot(`
 "I could not read \`/appeal\`: a reason is required.
 
 \`/appeal\` is not available yet in this version of Stewards.
@@ -148,7 +164,7 @@ Usage: \`/stewards help\`. List the commands. Who may use it: anyone."
   });
 
   it("says when the suggested command is not available yet", () => {
-    expect(renderUnknownReply(unknown("/apeal x"), registry)).toMatchInlineSnapshot(`
+    expect(renderUnknownReply(unknown("/apeal x"), unavailable("appeal"))).toMatchInlineSnapshot(`
 "I don't know the command \`/apeal\`. Did you mean \`/appeal\`?
 
 \`/appeal\` is not available yet in this version of Stewards.
