@@ -1,62 +1,38 @@
 /**
- * The sweep's part for governance health: refresh the snapshot the health
- * page is answered from (usecases/health-snapshot.ts) — the decision log,
- * the open proposals, the repository's visibility as the sweep saw it, and
- * the figures computed from them and the ledger — and bring the period's
- * report issue in step with those figures (usecases/health-report.ts).
+ * The sweep's governance-health part for one repository
+ * (usecases/sweep-health.ts), wired to an installation octokit: the files
+ * and open proposals it reads, the report issue it keeps, the page's URL.
  */
 import type { Logger } from "../github/logger.js";
-import { proposalPorts } from "../runtime/proposal-ports.js";
-import { githubFor, type Octokit, type Services } from "../runtime/services.js";
-import { lastValidGovernance } from "../usecases/current-governance.js";
-import { refreshHealthSnapshot } from "../usecases/health-snapshot.js";
-import { upsertHealthReport } from "../usecases/health-report.js";
 import { findOpenMarkedIssues } from "../github/issue-reads.js";
 import { healthPageUrl } from "../render/health-page.js";
 import { HEALTH_LABEL, HEALTH_MARKER } from "../render/health-report.js";
+import { proposalPorts } from "../runtime/proposal-ports.js";
+import { githubFor, type Octokit, type Services } from "../runtime/services.js";
+import { sweepHealth as sweepRepoHealth } from "../usecases/sweep-health.js";
 
 /** The sweep's health part: `services.healthSweep` when set (tests of other concerns), else sweepHealth. */
 export function healthSweepOf(services: Services): NonNullable<Services["healthSweep"]> {
   return services.healthSweep ?? ((octokit, log, repo) => sweepHealth(services, octokit, log, repo));
 }
 
-export async function sweepHealth(
-  services: Services,
-  octokit: Octokit,
-  log: Logger,
-  repo: { full_name: string; private?: boolean },
-): Promise<void> {
-  const [owner = "", name = ""] = repo.full_name.split("/");
-  const ref = { owner, repo: name };
+export async function sweepHealth(services: Services, octokit: Octokit, log: Logger, repo: { full_name: string; private?: boolean }): Promise<void> {
   const gh = githubFor(octokit, services);
-  const current = await lastValidGovernance(services.store, ref);
-  const sources = {
-    readFile: (r: typeof ref, path: string) => gh.source.readFile(r, path),
-    findOpenProposals: async (r: typeof ref) => {
-      if (!current) return [];
-      const issues = await proposalPorts(octokit, services, log, r, current.governance).propose.github.findOpenProposals(r);
-      return issues.map((i) => i.number);
-    },
-  };
-  // A repository object without `private` is treated as private: never published by mistake.
-  const isPrivate = repo.private !== false;
-  const snapshot = await refreshHealthSnapshot({ kv: services.store, ledger: services.store, sources, now: services.clock(), log }, { ...ref, private: isPrivate });
-  if (!snapshot || !current) return;
-  const appLogin = services.appLogin ? await services.appLogin() : "";
-  const dryRun = current.governance.dry_run === true;
-  const pageUrl = healthPageUrl(services.settings.publicUrl, ref, isPrivate);
-  await upsertHealthReport(
+  await sweepRepoHealth(
     {
       kv: services.store,
-      github: {
-        findOpenReports: (r) => findOpenMarkedIssues(gh, r, { label: HEALTH_LABEL, kind: HEALTH_MARKER, appLogin }),
-        execute: (actions, l) => gh.execute(actions, l, { dryRun }),
-      },
-      log,
+      ledger: services.store,
+      readFile: (r, path) => gh.source.readFile(r, path),
+      findOpenProposals: async (r, governance) => (await proposalPorts(octokit, services, log, r, governance).propose.github.findOpenProposals(r)).map((i) => i.number),
+      reports: (governance) => ({
+        findOpenReports: async (r) => findOpenMarkedIssues(gh, r, { label: HEALTH_LABEL, kind: HEALTH_MARKER, appLogin: services.appLogin ? await services.appLogin() : "" }),
+        execute: (actions, l) => gh.execute(actions, l, { dryRun: governance.dry_run === true }),
+      }),
       webUrl: services.settings.webUrl,
-      ...(pageUrl ? { pageUrl } : {}),
+      pageUrl: (r, isPrivate) => healthPageUrl(services.settings.publicUrl, r, isPrivate),
+      now: services.clock(),
+      log,
     },
-    ref,
-    snapshot.figures,
+    repo,
   );
 }

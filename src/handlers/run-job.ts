@@ -24,7 +24,7 @@ import { HistoryPendingError, waitDelaySeconds } from "../usecases/history-readi
 import { runBackfillJob } from "./backfill.js";
 import { deliveryKey } from "./enqueue-delivery.js";
 import { findRoute } from "./routes.js";
-import { runSweep } from "./sweep.js";
+import { sweepNow } from "./sweep.js";
 
 type ContextEvent = ConstructorParameters<typeof Context>[0];
 
@@ -36,7 +36,7 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
       const log = app.log.child({ job: job.id, sweep: true, attempt: job.attempt });
       await reportFailure(job, log, "sweep", async () => {
         const started = Date.now();
-        const result = await jobServices.metrics.timeSweep(() => runSweep(app, jobServices));
+        const result = await jobServices.metrics.timeSweep(() => sweepNow(app, jobServices));
         log.info({ ...result, ms: Date.now() - started }, "sweep finished");
       });
       return;
