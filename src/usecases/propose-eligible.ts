@@ -86,7 +86,7 @@ async function announceProgress(
   const progress = progressBetween(before, after);
   if (!progress) return;
   if (await proposalTells(deps, fullName, progress, at.outcome)) {
-    deps.log.debug({ pr: pr.number, login: progress.login, role: progress.role }, "eligible with a proposal open: the issue is the notification, no progress comment");
+    deps.log.info({ pr: pr.number, login: progress.login, role: progress.role }, "eligible with a proposal open: the issue is the notification, no progress comment");
     return;
   }
   // Never more than one progress comment per PR, however often its merge is delivered.
