@@ -100,7 +100,7 @@ async function measureDecisions(fake: FakeGitHub, app: AppProcess, send: Send, p
     await send("pull_request", mergedPr("decide", login, pr, i));
     const issue = await eventually(() => fake.issues(OWNER, "decide").find((x) => x.labels.includes("stewards:promotion") && x.title.includes(login)), `${login}'s proposal`, 120_000);
     await eventually(() => app.output().split("\n").some((l) => l.includes('"msg":"promotion proposed"') && l.includes(`"issue":${issue.number},`)), `${login}'s proposal recorded`, 60_000);
-    // Let the proposal's own follow-up writes (progress comment) finish before the clock starts.
+    // Let the proposal delivery's last steps (its progress check) finish before the clock starts.
     await new Promise((r) => setTimeout(r, 3000));
     fake.addReaction(OWNER, "decide", { issue: issue.number }, { user: "alice", content: "+1" });
     fake.addReaction(OWNER, "decide", { issue: issue.number }, { user: "bob", content: "+1" });

@@ -99,7 +99,7 @@ export async function benchPromotionCost(): Promise<Figure[]> {
     fake.assertNoViolations();
     return [
       { name: `promotion cost: API requests per approved promotion, merge to closed issue (median of ${PEOPLE})`, value: median(totals), unit: "requests", target: "≤ 12" },
-      { name: "promotion cost: of which writes (issue, progress comment, the commit, outcome comment, close, and the access sync's)", value: median(writes), unit: "requests" },
+      { name: "promotion cost: of which writes (issue, the commit, outcome comment, close, and the access sync's)", value: median(writes), unit: "requests" },
       { name: "promotion cost: access sync after the roster commit (teams, CODEOWNERS, protection; not in the figure above)", value: median(accessTotals), unit: "requests" },
       { name: "promotion cost: one-off requests of the first promotion (token exchange, the app's login)", value: firstExtra, unit: "requests" },
       { name: "promotion time: approving event to closed issue (median)", value: round(median(decideMs)), unit: "ms" },
@@ -118,8 +118,8 @@ const PULL_PEOPLE = 3;
 
 /**
  * The same with `approve_with: pull_request`, in a second repository of the
- * installation, added to it (and backfilled) after the first: the merge that makes someone eligible (issue, progress
- * comment, and the promotion pull request: branch, pull request, issue
+ * installation, added to it (and backfilled) after the first: the merge that makes someone eligible (issue
+ * and the promotion pull request: branch, pull request, issue
  * linked to it), then an approving review by one maintainer and the merge by
  * another — made in the fake as a person would, so not counted — and its
  * `pull_request.closed` delivery (reviews, the follow-up commit of log and
@@ -158,7 +158,6 @@ async function measurePullRequestPath(fake: FakeGitHub, app: AppProcess, send: (
     const pull = await eventually(() => fake.pulls(OWNER, PULL_REPO).find((p) => p.pull?.headRef === branch && p.state === "open"), `${login}'s promotion pull request`, 90_000);
     const issue = fake.issues(OWNER, PULL_REPO).find((x) => x.labels.includes("stewards:promotion") && x.title.includes(login))!;
     await eventually(() => fake.issues(OWNER, PULL_REPO).find((x) => x.number === issue.number)?.body?.includes(`/pull/${pull.number})`), `${login}'s issue to link the pull request`, 60_000);
-    await eventually(() => fake.comments(OWNER, PULL_REPO, number).length > 0, `${login}'s progress comment`, 60_000);
     fake.addPullReview(OWNER, PULL_REPO, pull.number, { author: "bob", state: "APPROVED" });
     fake.mergePullRequest(OWNER, PULL_REPO, pull.number, { by: "alice" });
     const p = fake.pulls(OWNER, PULL_REPO).find((x) => x.number === pull.number)!;
@@ -183,7 +182,7 @@ async function measurePullRequestPath(fake: FakeGitHub, app: AppProcess, send: (
   }
   return [
     { name: `promotion cost, approve_with: pull_request: API requests per promotion approved by merge, eligible merge to closed issue (median of ${PULL_PEOPLE})`, value: median(totals), unit: "requests" },
-    { name: "promotion cost, approve_with: pull_request: of which writes (issue, progress comment, branch tree+commit+ref, pull request, issue link; after the merge: the commit, outcome comment, close, branch delete)", value: median(writes), unit: "requests" },
+    { name: "promotion cost, approve_with: pull_request: of which writes (issue, branch tree+commit+ref, pull request, issue link; after the merge: the commit, outcome comment, close, branch delete)", value: median(writes), unit: "requests" },
     { name: "promotion time, approve_with: pull_request: merge delivery to closed issue and deleted branch (median)", value: round(median(decideMs)), unit: "ms" },
   ];
 }

@@ -2,12 +2,13 @@
  * `pull_request.closed` (merged) and `pull_request_review.submitted`: fold the
  * contribution into the ledger straight from the payload — no API request.
  * Re-delivery is harmless: the ledger is keyed by PR and review id. Then the
- * person is measured, and proposed when eligible (handlers/proposals.ts).
+ * person is measured, and proposed when eligible (usecases/propose-eligible.ts).
  */
 import type { Context } from "probot";
 import { foldPullRequestPayload, foldReviewPayload } from "../github/fold-webhook.js";
 import type { Services } from "../runtime/services.js";
-import { proposeEligible } from "./proposals.js";
+import { proposeEligible } from "../usecases/propose-eligible.js";
+import { proposalDepsOf } from "./use-case-deps.js";
 
 export async function onPullRequestClosed(services: Services, ctx: Context<"pull_request.closed">): Promise<void> {
   const pr = foldPullRequestPayload(ctx.payload);
@@ -15,7 +16,12 @@ export async function onPullRequestClosed(services: Services, ctx: Context<"pull
   await services.store.upsertPullRequests([pr]);
   ctx.log.info({ repo: pr.repo, pr: pr.number, author: pr.author }, "merged PR added to the ledger");
   const repo = { owner: ctx.payload.repository.owner.login, repo: ctx.payload.repository.name };
-  await proposeEligible(services, ctx.octokit, ctx.log, repo, ctx.payload.repository.default_branch, [pr.author], { number: pr.number, author: pr.author });
+  await proposeEligible(proposalDepsOf(services, ctx.octokit, ctx.log, repo), {
+    repo,
+    branch: ctx.payload.repository.default_branch,
+    logins: [pr.author],
+    mergedPr: { number: pr.number, author: pr.author },
+  });
 }
 
 export async function onReviewSubmitted(services: Services, ctx: Context<"pull_request_review.submitted">): Promise<void> {
@@ -24,5 +30,5 @@ export async function onReviewSubmitted(services: Services, ctx: Context<"pull_r
   await services.store.upsertReviews([review]);
   ctx.log.info({ repo: review.repo, pr: review.prNumber, reviewer: review.reviewer }, "review added to the ledger");
   const repo = { owner: ctx.payload.repository.owner.login, repo: ctx.payload.repository.name };
-  await proposeEligible(services, ctx.octokit, ctx.log, repo, ctx.payload.repository.default_branch, [review.reviewer]);
+  await proposeEligible(proposalDepsOf(services, ctx.octokit, ctx.log, repo), { repo, branch: ctx.payload.repository.default_branch, logins: [review.reviewer] });
 }

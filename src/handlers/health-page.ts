@@ -24,56 +24,66 @@ export const HEALTH_CACHE_CONTROL = "public, max-age=300";
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const NOT_FOUND = "Not found: this repository is not public or is not served by this app.\n";
 
-export function healthPageHandler(services: { store: ValueStore; settings: Pick<Services["settings"], "webUrl"> }, log?: Pick<Logger, "error">) {
+type HealthServices = { store: ValueStore; settings: Pick<Services["settings"], "webUrl"> };
+
+/** An answer to send: status, headers and body (an ETag header on 200). */
+interface Answer {
+  status: number;
+  headers: Record<string, string | number>;
+  body: string;
+}
+
+const plain = (status: number, body: string, extra: Record<string, string> = {}): Answer => ({
+  status,
+  headers: { "content-type": "text/plain; charset=utf-8", ...extra },
+  body,
+});
+
+export function healthPageHandler(services: HealthServices, log?: Pick<Logger, "error">) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const path = (req.url ?? "").split("?")[0] ?? "";
-    const m = ROUTE.exec(path);
+    const m = ROUTE.exec((req.url ?? "").split("?")[0] ?? "");
     if (!m) return false;
     const method = req.method ?? "GET";
-    if (method !== "GET" && method !== "HEAD") {
-      res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" });
-      res.end("Method not allowed\n");
-      return true;
-    }
     const [, owner = "", name = "", json] = m;
-    let body: string;
-    try {
-      const view = await loadHealthView(services.store, { owner, repo: name });
-      if (!view) {
-        res.writeHead(404, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
-        res.end(NOT_FOUND);
-        return true;
-      }
-      const { snapshot, governance } = view;
-      body = json
-        ? // Compact: with history, a large project's near_next_rung lists make the pretty form several times larger.
-          `${JSON.stringify(snapshot.figures.json)}\n`
-        : renderHealthPage({ repository: snapshot.repo, webUrl: services.settings.webUrl, governance, figures: snapshot.figures, log: snapshot.log });
-    } catch (err) {
-      log?.error({ err, repo: `${owner}/${name}` }, "health page could not be answered");
-      res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "retry-after": "30" });
-      res.end("The app's store is unavailable; try again shortly.\n");
-      return true;
-    }
-    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
-    const headers = {
-      "content-type": json ? "application/json; charset=utf-8" : "text/html; charset=utf-8",
-      "cache-control": HEALTH_CACHE_CONTROL,
-      etag,
-      "content-security-policy": CSP,
-      "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
-      ...(json ? { "access-control-allow-origin": "*" } : {}),
-    };
-    if (matches(req.headers["if-none-match"], etag)) {
-      res.writeHead(304, headers);
+    const answer = method === "GET" || method === "HEAD" ? await healthAnswer(services, log, { owner, repo: name }, json !== undefined) : plain(405, "Method not allowed\n", { allow: "GET, HEAD" });
+    if (answer.status === 200 && matches(req.headers["if-none-match"], String(answer.headers.etag))) {
+      res.writeHead(304, answer.headers);
       res.end();
       return true;
     }
-    res.writeHead(200, { ...headers, "content-length": Buffer.byteLength(body) });
-    res.end(method === "HEAD" ? undefined : body);
+    const head = answer.status === 200 && method === "HEAD";
+    res.writeHead(answer.status, answer.status === 200 ? { ...answer.headers, "content-length": Buffer.byteLength(answer.body) } : answer.headers);
+    res.end(head ? undefined : answer.body);
     return true;
   };
+}
+
+/** The page or the JSON of `repo` from the store: 200 with an ETag, the same 404 for every repository not served, 503 when the store fails. */
+async function healthAnswer(services: HealthServices, log: Pick<Logger, "error"> | undefined, repo: { owner: string; repo: string }, json: boolean): Promise<Answer> {
+  let body: string;
+  try {
+    const view = await loadHealthView(services.store, repo);
+    if (!view) return plain(404, NOT_FOUND, { "cache-control": "no-store", "x-content-type-options": "nosniff" });
+    const { snapshot, governance } = view;
+    body = json
+      ? // Compact: with history, a large project's near_next_rung lists make the pretty form several times larger.
+        `${JSON.stringify(snapshot.figures.json)}\n`
+      : renderHealthPage({ repository: snapshot.repo, webUrl: services.settings.webUrl, governance, figures: snapshot.figures, log: snapshot.log });
+  } catch (err) {
+    log?.error({ err, repo: `${repo.owner}/${repo.repo}` }, "health page could not be answered");
+    return plain(503, "The app's store is unavailable; try again shortly.\n", { "cache-control": "no-store", "retry-after": "30" });
+  }
+  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
+  const headers = {
+    "content-type": json ? "application/json; charset=utf-8" : "text/html; charset=utf-8",
+    "cache-control": HEALTH_CACHE_CONTROL,
+    etag,
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    ...(json ? { "access-control-allow-origin": "*" } : {}),
+  };
+  return { status: 200, headers, body };
 }
 
 /** If-None-Match as RFC 9110 has it: `*`, or a list of (possibly weak) tags. */

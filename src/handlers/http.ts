@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JobQueue, QueueStats } from "../queue/job-queue.js";
 import type { LedgerStore } from "../store/store.js";
-import { LAST_SWEEP_KEY } from "./sweep.js";
+import { LAST_SWEEP_KEY } from "../usecases/run-sweep.js";
 
 /** What the health check reads: one value from the store, the queue's counts. */
 export interface HealthSources {

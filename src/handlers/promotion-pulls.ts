@@ -14,10 +14,11 @@ import type { Context } from "probot";
 import { pullStateOf } from "../github/pull-reads.js";
 import { parsePromotionBranch } from "../plan/promotion-pull.js";
 import { proposalPorts } from "../runtime/proposal-ports.js";
-import { githubFor, type Services } from "../runtime/services.js";
-import { currentGovernance } from "../usecases/current-governance.js";
+import type { Services } from "../runtime/services.js";
+import { governanceInForce } from "../usecases/governance-in-force.js";
 import { onPromotionPull } from "../usecases/decide-proposal.js";
 import { loadProposalFor } from "../usecases/proposal-records.js";
+import { governanceDepsOf } from "./use-case-deps.js";
 
 export async function onPromotionPullClosed(services: Services, ctx: Context<"pull_request.closed">): Promise<void> {
   const { payload } = ctx;
@@ -36,14 +37,9 @@ export async function onPromotionPullClosed(services: Services, ctx: Context<"pu
     ctx.log.warn({ pull: pr.number, merged: pr.merged, login: branch.login, role: branch.role }, "a promotion pull request without its proposal; nothing to decide");
     return;
   }
-  const now = services.clock();
-  const gh = githubFor(ctx.octokit, services);
-  const current = await currentGovernance({ source: gh.source, kv: services.store, log: ctx.log, now }, repo);
+  const current = await governanceInForce(governanceDepsOf(services, ctx.octokit, ctx.log), repo, `the merge of #${pr.number} is not logged`);
   if (current.kind !== "ok") return;
-  if (!current.rosterValid) {
-    ctx.log.warn({ pull: pr.number }, "the roster is invalid; the merge is logged once it is fixed (next event or sweep)");
-    return;
-  }
+  const now = services.clock();
   const ports = proposalPorts(ctx.octokit, services, ctx.log, repo, current.governance);
   const input = { repo, issue: record.issue, branch: payload.repository.default_branch, governance: current.governance, roster: current.roster, now };
   const outcome = await onPromotionPull(ports.decide, input, pullStateOf(pr));

@@ -12,7 +12,7 @@ import { onPullRequestClosed, onReviewSubmitted } from "./contributions.js";
 import { onInstallation, onRepositoriesAdded } from "./installation.js";
 import { onIssueComment } from "./issue-comment.js";
 import { onPromotionPullClosed } from "./promotion-pulls.js";
-import { onIssueActivity } from "./proposals.js";
+import { onIssueActivity } from "./issue-activity.js";
 
 export interface Route {
   /** Stable name: de-duplication key part, job field and log field `handler`. */

@@ -24,7 +24,7 @@ import { HistoryPendingError, waitDelaySeconds } from "../usecases/history-readi
 import { runBackfillJob } from "./backfill.js";
 import { deliveryKey } from "./enqueue-delivery.js";
 import { findRoute } from "./routes.js";
-import { runSweep } from "./sweep.js";
+import { sweepNow } from "./sweep.js";
 
 type ContextEvent = ConstructorParameters<typeof Context>[0];
 
@@ -36,7 +36,7 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
       const log = app.log.child({ job: job.id, sweep: true, attempt: job.attempt });
       await reportFailure(job, log, "sweep", async () => {
         const started = Date.now();
-        const result = await jobServices.metrics.timeSweep(() => runSweep(app, jobServices));
+        const result = await jobServices.metrics.timeSweep(() => sweepNow(app, jobServices));
         log.info({ ...result, ms: Date.now() - started }, "sweep finished");
       });
       return;
@@ -47,45 +47,64 @@ export function jobRunner(app: Probot, services: Services): JobHandler {
       await reportFailure(job, log, `backfill of ${data.repo}`, () => runBackfillJob(app, jobServices, data, log));
       return;
     }
-    const data = job.data as DeliveryJobData;
-    const waits = data.waits ?? 0;
-    // A delivery that waited for a history may have written part of its output before it began to wait.
-    if (waits > 0) jobServices.rerun = true;
-    const log = app.log.child({ id: data.deliveryId, name: data.event, installation: data.installationId, handler: data.handler, attempt: job.attempt, ...(waits > 0 ? { waits } : {}) });
-    const route = findRoute(data.handler);
-    if (!route) {
-      // Queued by another version of the app; retrying cannot help.
-      log.error({}, `no handler named ${data.handler}; the delivery is dropped`);
-      return;
-    }
-    const scope = data.installationId !== null ? { id: data.deliveryId, installation: data.installationId } : { id: data.deliveryId };
-    // Every line logged while the job runs, octokit's included, carries the delivery id and installation.
-    await withDeliveryScope(scope, () =>
-      reportFailure(job, log, data.handler, async () => {
-        const started = Date.now();
-        const octokit = data.installationId !== null ? await app.auth(data.installationId) : await app.auth();
-        const payload = unpackPayload(data);
-        const ctx = new Context({ id: data.deliveryId, name: data.event, payload } as ContextEvent, octokit, log);
-        const queue = jobServices.queue;
-        if (queue && data.installationId !== null) {
-          await noteRepository(jobServices, data.installationId, repositoryOf(payload), log);
-          jobServices.historyGate = queuedHistoryGate(jobServices, queue, data.installationId, log);
-        }
-        try {
-          await route.run(jobServices, ctx);
-        } catch (err) {
-          if (err instanceof DeliveryMustWaitError && queue) {
-            await waitAndRunAgain(jobServices, queue, data, err, log);
-            return;
-          }
-          if (job.lastAttempt) jobServices.metrics.deliveries.inc({ event: data.event, outcome: "failed" });
-          throw err;
-        }
-        jobServices.metrics.deliveries.inc({ event: data.event, outcome: "handled" });
-        log.info({ ms: Date.now() - started }, "delivery handled");
-      }),
-    );
+    await runDeliveryJob(app, jobServices, job);
   };
+}
+
+/** A queued webhook delivery: its route's handler, run as the payload's installation, in the delivery's log scope. */
+async function runDeliveryJob(app: Probot, jobServices: Services, job: RunningJob): Promise<void> {
+  const data = job.data as DeliveryJobData;
+  const waits = data.waits ?? 0;
+  // A delivery that waited for a history may have written part of its output before it began to wait.
+  if (waits > 0) jobServices.rerun = true;
+  const log = app.log.child({ id: data.deliveryId, name: data.event, installation: data.installationId, handler: data.handler, attempt: job.attempt, ...(waits > 0 ? { waits } : {}) });
+  const route = findRoute(data.handler);
+  if (!route) {
+    // Queued by another version of the app; retrying cannot help.
+    log.error({}, `no handler named ${data.handler}; the delivery is dropped`);
+    return;
+  }
+  const scope = data.installationId !== null ? { id: data.deliveryId, installation: data.installationId } : { id: data.deliveryId };
+  // Every line logged while the job runs, octokit's included, carries the delivery id and installation.
+  await withDeliveryScope(scope, () =>
+    reportFailure(job, log, data.handler, async () => {
+      const started = Date.now();
+      const octokit = data.installationId !== null ? await app.auth(data.installationId) : await app.auth();
+      const payload = unpackPayload(data);
+      const ctx = new Context({ id: data.deliveryId, name: data.event, payload } as ContextEvent, octokit, log);
+      if (await runRoute(jobServices, route, ctx, { job, data, log, payload })) log.info({ ms: Date.now() - started }, "delivery handled");
+    }),
+  );
+}
+
+/**
+ * Runs the route's handler with the history gate of a queued job; a delivery that must wait is
+ * enqueued again (false: it has not been handled yet). Counts the delivery in the metrics.
+ */
+async function runRoute(
+  jobServices: Services,
+  route: NonNullable<ReturnType<typeof findRoute>>,
+  ctx: Context,
+  at: { job: RunningJob; data: DeliveryJobData; log: Probot["log"]; payload: unknown },
+): Promise<boolean> {
+  const { job, data, log } = at;
+  const queue = jobServices.queue;
+  if (queue && data.installationId !== null) {
+    await noteRepository(jobServices, data.installationId, repositoryOf(at.payload), log);
+    jobServices.historyGate = queuedHistoryGate(jobServices, queue, data.installationId, log);
+  }
+  try {
+    await route.run(jobServices, ctx);
+  } catch (err) {
+    if (err instanceof DeliveryMustWaitError && queue) {
+      await waitAndRunAgain(jobServices, queue, data, err, log);
+      return false;
+    }
+    if (job.lastAttempt) jobServices.metrics.deliveries.inc({ event: data.event, outcome: "failed" });
+    throw err;
+  }
+  jobServices.metrics.deliveries.inc({ event: data.event, outcome: "handled" });
+  return true;
 }
 
 /** "owner/name" of the repository the payload names, if any. */

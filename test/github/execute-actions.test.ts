@@ -52,3 +52,19 @@ describe("executeActions with lookBeforeCreate (a retried job)", () => {
     expect(plain.requests.map((r) => r.split(" ")[0])).toEqual(["POST"]);
   });
 });
+
+describe("executeActions: issue.create", () => {
+  it("sends the labels in the create request itself: one POST, no separate label request", async () => {
+    const sent: Array<{ route: string; params: Record<string, unknown> }> = [];
+    const c: WriteClient = {
+      async request(route, params) {
+        sent.push({ route, params });
+        return { status: 201, data: { id: 1, number: 42, html_url: "https://x/42" } };
+      },
+    };
+    const [result] = await executeActions(c, [{ kind: "issue.create", repo, title: "Promote ana", body: "…", labels: ["stewards:promotion"] }], { dryRun: false, log: silent });
+    expect(result).toMatchObject({ created: { number: 42 } });
+    expect(sent.map((r) => r.route)).toEqual(["POST /repos/{owner}/{repo}/issues"]);
+    expect(sent[0]!.params).toMatchObject({ title: "Promote ana", labels: ["stewards:promotion"] });
+  });
+});

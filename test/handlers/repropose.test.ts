@@ -1,6 +1,6 @@
 /**
  * Issue 10, finding 4: after an approval, nothing proposes the same person
- * for the same role again. The sweep (src/handlers/sweep.ts → sweepProposals)
+ * for the same role again. The sweep (src/handlers/sweep.ts → usecases/sweep-proposals.ts)
  * against the stateful fake GitHub: one sweep opens the proposal, approvers
  * 👍, the next sweep applies the approval — and that sweep, and the ones
  * after it, must not open a second "Promote ana to member" issue.
@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import type { Probot } from "probot";
 import { probotAgainst } from "../support/probot-client.js";
-import { runSweep } from "../../src/handlers/sweep.js";
+import { sweepNow } from "../../src/handlers/sweep.js";
 import { Metrics } from "../../src/runtime/metrics.js";
 import type { Services } from "../../src/runtime/services.js";
 import { readSettings } from "../../src/runtime/settings.js";
@@ -57,21 +57,21 @@ const promotionIssues = () => fake.issues(OWNER, REPO).filter((i) => i.labels.in
 
 describe("after an approval lands", () => {
   it("no sweep proposes the person just promoted again", async () => {
-    await runSweep(probot, services);
+    await sweepNow(probot, services);
     expect(promotionIssues().map((i) => [i.title, i.state])).toEqual([[expect.stringMatching(/ana.*member/), "open"]]);
     const issue = promotionIssues()[0]!;
 
     fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "alice", content: "+1" });
     fake.addReaction(OWNER, REPO, { issue: issue.number }, { user: "bob", content: "+1" });
     // This sweep re-reads the reactions and applies the approval…
-    await runSweep(probot, services);
+    await sweepNow(probot, services);
     expect(fake.issues(OWNER, REPO).find((i) => i.number === issue.number)!.state).toBe("closed");
     expect(fake.file(OWNER, REPO, ".github/roster.yml")!.match(/login: ana/g)).toHaveLength(1);
     // The sweep measured everyone with the roster it read before it applied the approval.
     expect(promotionIssues()).toHaveLength(1);
     // …and neither it nor the next ones propose ana for member again.
-    await runSweep(probot, services);
-    await runSweep(probot, services);
+    await sweepNow(probot, services);
+    await sweepNow(probot, services);
     expect(promotionIssues().map((i) => [i.number, i.state])).toEqual([[issue.number, "closed"]]);
     expect(fake.file(OWNER, REPO, "GOVERNANCE-LOG.md")!.match(/^## D-\d+ — promotion: ana$/gm)).toHaveLength(1);
   });

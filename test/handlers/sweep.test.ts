@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { Probot } from "probot";
 import { probotAgainst } from "../support/probot-client.js";
 import { mergedPullRequestsQuery } from "../../src/github/graphql-pull-requests.js";
-import { runSweep } from "../../src/handlers/sweep.js";
+import { sweepNow } from "../../src/handlers/sweep.js";
 import { Metrics } from "../../src/runtime/metrics.js";
 import type { Services } from "../../src/runtime/services.js";
 import { AllInstallationsOf, type AccessSyncCall } from "./harness.js";
@@ -81,14 +81,14 @@ afterEach(() => fake.assertNoViolations());
 
 describe("the periodic sweep", () => {
   it("backfills a repository it has never read (3 pages for 250 PRs)", async () => {
-    expect(await runSweep(probot, services)).toEqual({ installations: 1, repositories: 1, failed: 0 });
+    expect(await sweepNow(probot, services)).toEqual({ installations: 1, repositories: 1, failed: 0 });
     expect(cursors()).toHaveLength(3);
     expect((await services.store.listPullRequests({ repos: [`${OWNER}/${REPO}`] })).length).toBe(250);
     expect(await services.store.getSyncState(`${OWNER}/${REPO}`)).toMatchObject({ backfilled: true, updatedThrough: new Date(T0 + 250 * HOUR).toISOString() });
   });
 
   it("with nothing new reads one page of history (1 GraphQL request, no writes)", async () => {
-    await runSweep(probot, services);
+    await sweepNow(probot, services);
     expect(cursors()).toEqual([null]);
     // The ladder is cached and the installation token too: listing installations and repositories, one page of
     // history, then the open promotion issues (whose reactions the sweep re-reads; there are none).
@@ -106,7 +106,7 @@ describe("the periodic sweep", () => {
     old.labels = ["trivial"];
     old.updatedAt = new Date(T0 + 500 * HOUR).toISOString();
 
-    await runSweep(probot, services);
+    await sweepNow(probot, services);
 
     // 151 changed PRs: the first page is all new, the second reaches PRs older than the
     // last sync and ends the walk; pages 3 and 4 (the 249 unchanged PRs) are never asked for.
@@ -121,7 +121,7 @@ describe("the periodic sweep", () => {
 
     // And the next sweep is back to one page.
     fake.resetLog();
-    await runSweep(probot, services);
+    await sweepNow(probot, services);
     expect(cursors()).toEqual([null]);
   });
 
@@ -140,7 +140,7 @@ describe("the periodic sweep", () => {
         return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
-    const result = await runSweep(probot, { ...services, store });
+    const result = await sweepNow(probot, { ...services, store });
     expect(result).toEqual({ installations: 1, repositories: 2, failed: 1 });
     // widgets was caught up and its proposals and access swept (broken has no ladder: no access to keep).
     expect(cursors()).toEqual([null]);

@@ -1,0 +1,57 @@
+/**
+ * The sweep's proposal part for one repository: move every open proposal on
+ * (reactions send no webhook; expiry needs a clock), then propose whoever
+ * the numbers now call for, at most MAX_NEW_PROPOSALS_PER_SWEEP at a time.
+ * One request to list the open proposals, one per open proposal for its
+ * reactions; measuring reads the ledger only.
+ */
+import type { Governance } from "../config/schema.js";
+import { measureAll } from "../ladder/measure.js";
+import type { LedgerStore } from "../store/store.js";
+import type { RepoRef } from "../plan/actions.js";
+import type { DecideDeps } from "./decide-proposal.js";
+import { fieldsFor, type HistoryGate } from "./history-readiness.js";
+import { eligibleProposals, openProposal, type ProposeDeps } from "./propose-promotion.js";
+import { contributionQuery } from "./reply-ladder.js";
+import { reviewIfProposal, type ReviewIfProposalDeps } from "./review-if-proposal.js";
+import { governanceInForce } from "./governance-in-force.js";
+
+/** New proposals one sweep opens per repository at most; the rest wait for the next sweep (GitHub's content limits, and a readable queue for approvers). */
+export const MAX_NEW_PROPOSALS_PER_SWEEP = 10;
+
+export interface SweepProposalsDeps extends Omit<ReviewIfProposalDeps, "portsFor" | "store"> {
+  portsFor(governance: Governance): { decide: DecideDeps; propose: ProposeDeps };
+  store: ReviewIfProposalDeps["store"] & Pick<LedgerStore, "listPullRequests" | "listReviews">;
+  /** Says whether the history is read enough to measure; rejects (HistoryPendingError) when not. */
+  historyGate: HistoryGate;
+}
+
+export async function sweepProposals(deps: SweepProposalsDeps, repo: RepoRef, branch: string): Promise<{ opened: number; waiting: number }> {
+  const before = await governanceInForce(deps.governance, repo, "no proposals move");
+  if (before.kind !== "ok") return { opened: 0, waiting: 0 };
+  for (const issue of await deps.portsFor(before.governance).propose.github.findOpenProposals(repo)) {
+    await reviewIfProposal(deps, { repo, issue: issue.number, branch });
+  }
+  // Read again: the reviews above may have just changed the roster (an approval landed), and measuring
+  // with the roster from before them proposes the person just promoted (issue 10). A cache read: no request.
+  const current = await governanceInForce(deps.governance, repo);
+  if (current.kind !== "ok") return { opened: 0, waiting: 0 };
+  const { governance, roster } = current;
+  const now = deps.governance.now;
+  // New proposals only from a history that has been read (a sweep's gate says so without reading it again).
+  await deps.historyGate.require(repo, fieldsFor(governance.counting));
+  const query = contributionQuery(governance, repo);
+  const [pullRequests, reviews] = await Promise.all([deps.store.listPullRequests(query), deps.store.listReviews(query)]);
+  const eligible = eligibleProposals(measureAll({ pullRequests, reviews }, governance, roster, now));
+  const propose = deps.portsFor(governance).propose;
+  let opened = 0;
+  for (const [index, { standing, role }] of eligible.entries()) {
+    if (opened >= MAX_NEW_PROPOSALS_PER_SWEEP) {
+      deps.log.info({ waiting: eligible.length - index }, "more people are eligible; the next sweep proposes them");
+      return { opened, waiting: eligible.length - index };
+    }
+    const out = await openProposal(propose, { repo, branch, standing, role, kind: "promotion", governance, roster, now });
+    if (out.kind === "opened") opened++;
+  }
+  return { opened, waiting: 0 };
+}
