@@ -11,7 +11,7 @@ import { onPullRequestChanged, onPush } from "./config-changes.js";
 import { onPullRequestClosed, onReviewSubmitted } from "./contributions.js";
 import { onInstallation, onRepositoriesAdded } from "./installation.js";
 import { onIssueComment } from "./issue-comment.js";
-import { onPromotionPullClosed } from "./promotion-pulls.js";
+import { onPromotionPullClosed } from "./promotion-pull-closed.js";
 import { onIssueActivity } from "./issue-activity.js";
 
 export interface Route {

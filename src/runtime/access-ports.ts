@@ -12,7 +12,7 @@ import { findOpenAppIssues } from "../github/issue-reads.js";
 import { ownerTypeOf, rememberOwnerType, type OwnerType } from "../github/owner-type.js";
 import type { Logger } from "../github/logger.js";
 import type { RepoRef } from "../plan/actions.js";
-import { DRIFT_LABEL, DRIFT_MARKER, keepAccess, type KeepAccessOutcome } from "../usecases/keep-access.js";
+import { DRIFT_LABEL, DRIFT_MARKER, keepAccess, type KeepAccessOutcome } from "../usecases/keep-access-in-step.js";
 import { githubFor, workerId, type Octokit, type Services } from "./services.js";
 
 const fallbackHolder = workerId();

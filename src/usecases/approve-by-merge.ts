@@ -26,12 +26,12 @@
 import type { PullState } from "../github/pull-reads.js";
 import { evidenceRows } from "../log/evidence-rows.js";
 import { judgeMerge, type MergeVerdict } from "../ladder/merge-votes.js";
-import { approvesByReaction } from "../plan/promotion-pull.js";
+import { approvesByReaction } from "../plan/approval-modes.js";
 import { renderOutcomeComment } from "../render/promotion-comments.js";
 import { commitDecision, type DecisionStep } from "./decision-pipeline.js";
 import type { DecideDeps, DecideInput, DecideOutcome } from "./decide-proposal.js";
 import { finish, issueUrl, pullUrl, refOf, today } from "./proposal-outcome.js";
-import { deleteRetiredBranch } from "./promotion-pull.js";
+import { deleteRetiredBranch } from "./manage-promotion-pull.js";
 import { loadProposalFor, type ProposalRecord, type RecordStore } from "./proposal-records.js";
 
 /**

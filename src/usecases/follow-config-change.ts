@@ -37,7 +37,7 @@ export interface FollowConfigDeps {
   /** The executor for work `governance` governs: dry run also when its `dry_run` says so. */
   executorFor(governance: Pick<Governance, "dry_run">): (actions: readonly Action[], log: Logger) => Promise<ActionResult[]>;
   readBranchFiles: CommitChangePort["readBranchFiles"];
-  /** Brings the repository's access in step with `roster` (keep-access.ts). */
+  /** Brings the repository's access in step with `roster` (keep-access-in-step.ts). */
   keepAccess(input: { repo: RepoRef; governance: Governance; roster: Roster; defaultBranch: string; report: boolean; ownerType?: OwnerType }): Promise<unknown>;
   webUrl: string;
   now: Date;

@@ -39,7 +39,7 @@ export interface ProposalRecord {
 export interface PromotionPullRecord {
   number: number;
   url: string;
-  /** `stewards/promote/<login>/<role>` (plan/promotion-pull.ts). */
+  /** `stewards/promote/<login>/<role>` (plan/approval-modes.ts). */
   branch: string;
   /** The branch head the app made: a merge of any other head includes someone else's commits. */
   headSha: string;

@@ -30,12 +30,12 @@ import type { MarkedIssue } from "../github/issue-reads.js";
 import type { Logger } from "../github/logger.js";
 import type { Standing } from "../ladder/standing.js";
 import type { Action, RepoRef } from "../plan/actions.js";
-import { approvesByPullRequest } from "../plan/promotion-pull.js";
+import { approvesByPullRequest } from "../plan/approval-modes.js";
 import { proposalExpiresAt } from "../ladder/proposal-state.js";
 import { eligibleApprovers } from "../ladder/tally.js";
 import { PROMOTION_MARKER, promotionIssueTitle, renderPromotionIssue } from "../render/promotion-issue.js";
 import { invalidateGovernance } from "./current-governance.js";
-import { openPromotionPull } from "./promotion-pull.js";
+import { openPromotionPull } from "./manage-promotion-pull.js";
 import { loadProposalFor, proposalKey, saveProposal, withLease, type ProposalKind, type ProposalRecord, type RecordStore } from "./proposal-records.js";
 
 export interface ProposeGitHub {

@@ -13,7 +13,7 @@ export type OwnerType = "Organization" | "User";
 
 export interface SweepAccessDeps {
   governance: GovernanceDeps;
-  /** Brings the repository's access in step with `roster` (keep-access.ts); `report`: keep the drift issue too. */
+  /** Brings the repository's access in step with `roster` (keep-access-in-step.ts); `report`: keep the drift issue too. */
   keepAccess(input: { repo: RepoRef; governance: Governance; roster: Roster; defaultBranch: string; report: boolean; ownerType?: OwnerType }): Promise<unknown>;
 }
 

@@ -19,7 +19,7 @@ import { githubAccessReader, readAccessSnapshot, readNeeds, type AccessReadClien
 import { executeActions } from "../../src/github/execute-actions.js";
 import { appOctokit } from "../../src/github/octokit-options.js";
 import { ServerKindProbe, withServerKind } from "../../src/github/server-kind.js";
-import { syncAccess } from "../../src/usecases/sync-access.js";
+import { syncAccess } from "../../src/usecases/apply-access-plan.js";
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from "../fake-github/server.js";
 import { testPrivateKey } from "../support/keys.js";
 import { silent } from "../support/silent-logger.js";

@@ -1,4 +1,4 @@
-/** Recorded GitHub answers shared by the access reader and sync-access tests. */
+/** Recorded GitHub answers shared by the access reader and apply-access-plan tests. */
 
 /** The GraphQL answer of the CODEOWNERS snapshot (branch-files.ts) with `files` present at head1/tree1. */
 export const codeownersAnswer = (files: Record<string, string>) => ({

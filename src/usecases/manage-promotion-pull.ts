@@ -18,9 +18,9 @@ import type { Governance } from "../config/schema.js";
 import type { Logger } from "../github/logger.js";
 import type { PullState } from "../github/pull-reads.js";
 import type { Action, RepoRef } from "../plan/actions.js";
-import { promotionBranch } from "../plan/promotion-pull.js";
+import { promotionBranch } from "../plan/approval-modes.js";
 import { applyRosterChange } from "../plan/roster-edit.js";
-import { promotionPullCommitMessage, promotionPullTitle, renderPromotionPullBody, renderPullClosedComment } from "../render/promotion-pull.js";
+import { promotionPullCommitMessage, promotionPullTitle, renderPromotionPullBody, renderPullClosedComment } from "../render/promotion-pull-text.js";
 import type { CommitChangePort } from "./commit-change.js";
 import type { PromotionPullRecord, ProposalRecord } from "./proposal-records.js";
 

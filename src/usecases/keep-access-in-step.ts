@@ -1,6 +1,6 @@
 /**
  * Keeps one repository's access in step with its roster and says so:
- * sync-access (read → plan → execute), then remember which logins the app
+ * apply-access-plan (read → plan → execute), then remember which logins the app
  * added or removed (so it may take away later only what it gave), then — on
  * the sweep — keep one drift issue up to date with what was changed by hand,
  * held back by a safety floor, or could not be done.
@@ -18,7 +18,7 @@ import { describeAction } from "../plan/actions.js";
 import { accessReport, DRIFT_ISSUE_TITLE, isEmptyReport, renderDriftIssueBody, type AccessReport } from "../render/access-report.js";
 import { renderMarker, stripMarkers } from "../render/markers.js";
 import { withLease, type RecordStore } from "./proposal-records.js";
-import { syncAccess, type SyncAccessDeps, type SyncAccessInput, type SyncAccessResult } from "./sync-access.js";
+import { syncAccess, type SyncAccessDeps, type SyncAccessInput, type SyncAccessResult } from "./apply-access-plan.js";
 
 export const DRIFT_LABEL = "stewards:drift";
 export const DRIFT_MARKER = "access-drift";

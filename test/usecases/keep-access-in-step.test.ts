@@ -15,7 +15,7 @@ import type { Action } from "../../src/plan/actions.js";
 import { findMarker } from "../../src/render/markers.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { LedgerStore as Store } from "../../src/store/store.js";
-import { DRIFT_LABEL, DRIFT_MARKER, keepAccess, managedKey, updateManaged, type KeepAccessDeps } from "../../src/usecases/keep-access.js";
+import { DRIFT_LABEL, DRIFT_MARKER, keepAccess, managedKey, updateManaged, type KeepAccessDeps } from "../../src/usecases/keep-access-in-step.js";
 import { silent } from "../support/silent-logger.js";
 
 const repo = { owner: "acme", repo: "widgets" };

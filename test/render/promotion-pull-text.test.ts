@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { tallyReactions } from "../../src/ladder/tally.js";
 import { findMarker } from "../../src/render/markers.js";
 import { renderOutcomeComment, renderStatusComment } from "../../src/render/promotion-comments.js";
-import { promotionPullCommitMessage, promotionPullTitle, renderPromotionPullBody, renderPullClosedComment } from "../../src/render/promotion-pull.js";
+import { promotionPullCommitMessage, promotionPullTitle, renderPromotionPullBody, renderPullClosedComment } from "../../src/render/promotion-pull-text.js";
 import { roster, smallLadder } from "../ladder/builders.js";
 
 const WEB = "https://github.com";

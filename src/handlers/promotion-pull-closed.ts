@@ -12,7 +12,7 @@
  */
 import type { Context } from "probot";
 import { pullStateOf } from "../github/pull-reads.js";
-import { parsePromotionBranch } from "../plan/promotion-pull.js";
+import { parsePromotionBranch } from "../plan/approval-modes.js";
 import { proposalPorts } from "../runtime/proposal-ports.js";
 import type { Services } from "../runtime/services.js";
 import { governanceInForce } from "../usecases/governance-in-force.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { approvesByPullRequest, approvesByReaction, parsePromotionBranch, promotionBranch } from "../../src/plan/promotion-pull.js";
+import { approvesByPullRequest, approvesByReaction, parsePromotionBranch, promotionBranch } from "../../src/plan/approval-modes.js";
 
 describe("promotion branches", () => {
   it("names the branch for the person (lower case) and role, and reads it back", () => {

@@ -10,7 +10,7 @@ import { governanceSchema, type Roster } from "../../src/config/schema.js";
 import { githubAccessReader, type AccessReadClient } from "../../src/github/access-reader.js";
 import { executeActions } from "../../src/github/execute-actions.js";
 import { desiredAccess, spliceCodeowners } from "../../src/plan/access-plan.js";
-import { syncAccess, type SyncAccessDeps } from "../../src/usecases/sync-access.js";
+import { syncAccess, type SyncAccessDeps } from "../../src/usecases/apply-access-plan.js";
 import { codeownersAnswer, restProtection } from "../support/access-answers.js";
 import { nockCommitOnBranch } from "../support/nock-commit.js";
 import { silent } from "../support/silent-logger.js";
