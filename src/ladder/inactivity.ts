@@ -44,6 +44,11 @@ export interface DemotionInput {
   lastActivity: ReadonlyMap<string, string>;
   /** Logins (any case) with a demotion notice or proposal open now, per role. */
   open: ReadonlyArray<{ login: string; role: string }>;
+  /**
+   * Logins (any case) per role not to propose now although due — a demotion of theirs for that role
+   * was just decided or closed (the caller's cooling-off) — and not counted against the share either.
+   */
+  resting?: ReadonlyArray<{ login: string; role: string }>;
   now: Date;
 }
 
@@ -65,7 +70,7 @@ export function selectDemotions(input: DemotionInput): DemotionSelection {
   const now = input.now.getTime();
   const inactiveMs = demotion.inactive_after === null ? null : parseDuration(demotion.inactive_after);
   const termMs = demotion.term_limit === null ? null : parseDuration(demotion.term_limit);
-  const openKeys = new Set(input.open.map((o) => `${o.login.toLowerCase()}|${o.role}`));
+  const openKeys = new Set([...input.open, ...(input.resting ?? [])].map((o) => `${o.login.toLowerCase()}|${o.role}`));
   const due: DemotionCandidate[] = [];
   for (const m of input.roster.members) {
     if (openKeys.has(`${m.login.toLowerCase()}|${m.role}`)) continue;
@@ -93,4 +98,10 @@ export function selectDemotions(input: DemotionInput): DemotionSelection {
     }
   }
   return out;
+}
+
+/** The role a rotation moves the holder to: the rung below `role`, or null (emeritus) from the lowest rung or an unknown role. */
+export function roleBelow(governance: Pick<Governance, "ladder">, role: string): string | null {
+  const index = governance.ladder.findIndex((r) => r.role === role);
+  return index > 0 ? (governance.ladder[index - 1]?.role ?? null) : null;
 }
