@@ -80,7 +80,7 @@ export async function demotionEnded(deps: Pick<DecideDeps, "lastActivity">, inpu
     outcome: "cancelled",
     by: null,
     decidedBy: "counted activity during the notice",
-    reason: `counted activity on ${last.at.slice(0, 10)}, after the notice opened`,
+    reason: `counted activity on ${last.at.slice(0, 10)}${Date.parse(last.at) >= Date.parse(record.openedAt) ? ", after the notice opened" : ", which the notice had not counted"}`,
     activity: last,
   };
 }
