@@ -18,7 +18,7 @@
  *    the issue, and its record.
  *
  * Cooling-off: a demotion closed without moving the person (rejected,
- * expired, cancelled) is not noticed again for the same person and role
+ * expired, cancelled, or closed on GitHub by hand) is not noticed again for the same person and role
  * until `promotion.expires_after` after it closed — otherwise an approver's
  * `/reject` would be answered by a new notice at the next sweep. The same
  * rule the promotion flow applies after a closed proposal.
@@ -69,6 +69,8 @@ export interface DemotionSweepInput {
 export type NoticeOutcome =
   | { kind: "opened"; issue: number | null; dryRun: boolean }
   | { kind: "exists"; issue: number }
+  /** The store's open notice was closed on GitHub by a person: recorded closed, noticed again after the cooling-off. */
+  | { kind: "closed-by-hand"; issue: number }
   | { kind: "busy" };
 
 export interface DemotionSweepResult {
@@ -92,7 +94,9 @@ export async function sweepDemotions(deps: DemotionSweepDeps, input: DemotionSwe
   // 1. Move the open ones on.
   const still: ProposalRecord[] = [];
   let rosterMayHaveChanged = false;
-  for (const issue of await deps.github.findOpenDemotions(input.repo)) {
+  const listed = await deps.github.findOpenDemotions(input.repo);
+  const openOnGitHub = new Set(listed.map((i) => i.number));
+  for (const issue of listed) {
     const record = await recordOf(deps, input, issue);
     if (!record) continue;
     const outcome = await reviewProposal(deps, { repo: input.repo, issue: issue.number, branch: input.branch, governance: input.governance, roster: input.roster, now: input.now }).catch(
@@ -135,7 +139,7 @@ export async function sweepDemotions(deps: DemotionSweepDeps, input: DemotionSwe
   for (const candidate of selection.propose) {
     const waiting = selection.waiting.filter((w) => w.role === candidate.role);
     const counts = { share: waiting.filter((w) => w.why === "removal-share").length, lastTopHolder: waiting.filter((w) => w.why === "last-top-holder").length };
-    const outcome = await openNotice(deps, input, roster, candidate, activity.get(candidate.login.toLowerCase()) ?? null, counts);
+    const outcome = await openNotice(deps, input, { roster, openOnGitHub }, candidate, activity.get(candidate.login.toLowerCase()) ?? null, counts);
     result.noticed.push({ login: candidate.login, role: candidate.role, reason: candidate.reason, outcome });
   }
   return result;
@@ -211,19 +215,27 @@ function noticeRecord(repo: string, issue: number, f: NoticeFacts): ProposalReco
 async function openNotice(
   deps: DemotionSweepDeps,
   input: DemotionSweepInput,
-  roster: Roster,
+  ctx: { roster: Roster; openOnGitHub: ReadonlySet<number> },
   candidate: DemotionCandidate,
   last: CountedActivity | null,
   waiting: { share: number; lastTopHolder: number },
 ): Promise<NoticeOutcome> {
   const repo = fullName(input.repo);
   const { login, role } = candidate;
+  const roster = ctx.roster;
   const known = await loadDemotionFor(deps.store, repo, login, role);
-  if (known?.state === "open") return { kind: "exists", issue: known.issue };
+  if (known?.state === "open" && ctx.openOnGitHub.has(known.issue)) return { kind: "exists", issue: known.issue };
   const leased = await withLease(deps.store, demotionKey(repo, login, role), deps.holder, LEASE_MS, async (): Promise<NoticeOutcome> => {
     const again = await loadDemotionFor(deps.store, repo, login, role);
-    if (again?.state === "open") return { kind: "exists", issue: again.issue };
-    const onGitHub = (await deps.github.findOpenDemotions(input.repo)).find((i) => same(String(i.key.login), login) && i.key.role === role);
+    const listed = await deps.github.findOpenDemotions(input.repo);
+    if (again?.state === "open") {
+      if (listed.some((i) => i.number === again.issue)) return { kind: "exists", issue: again.issue };
+      // Open in the store, closed on GitHub (listed fresh, under the lease): someone closed it by hand.
+      await saveProposal(deps.store, { ...again, state: "closed", closedAt: input.now.toISOString() });
+      deps.log.info({ repo, login, role, issue: again.issue }, "the demotion notice was closed by hand; it is noticed again after the cooling-off");
+      return { kind: "closed-by-hand", issue: again.issue };
+    }
+    const onGitHub = listed.find((i) => same(String(i.key.login), login) && i.key.role === role);
     if (onGitHub) {
       const record = await recordOf(deps, input, onGitHub);
       return { kind: "exists", issue: record?.issue ?? onGitHub.number };

@@ -163,6 +163,17 @@ describe("opening notices", () => {
     expect(gh.actions.filter((a) => a.kind === "issue.create")).toHaveLength(2);
     expect(await loadProposalByIssue(store, `acme/${repo.repo}`, issue)).toMatchObject({ kind: "demotion", login: "dan", role: "maintainer", state: "open", notice: { endsAt: at(14).toISOString() } });
   });
+
+  it("a notice closed by hand on GitHub is recorded closed, and the person is noticed again only after the cooling-off", async () => {
+    await sweep();
+    const issue = noticeOf("dan");
+    gh.issues.get(issue)!.state = "closed";
+    const next = await sweep(at(1));
+    expect(next.noticed).toContainEqual(expect.objectContaining({ login: "dan", outcome: { kind: "closed-by-hand", issue } }));
+    expect((await loadProposalByIssue(store, `acme/${repo.repo}`, issue))?.state).toBe("closed");
+    expect((await sweep(at(2))).noticed.filter((n) => n.login === "dan")).toEqual([]);
+    expect((await sweep(at(32))).noticed).toContainEqual(expect.objectContaining({ login: "dan", outcome: expect.objectContaining({ kind: "opened" }) }));
+  });
 });
 
 describe("during the notice", () => {
@@ -265,6 +276,19 @@ describe("during the notice", () => {
     expect(notices().filter(([, i]) => findMarker(i.body, "demotion")?.login === "dan")).toHaveLength(1);
     await sweep(at(40));
     expect(notices().filter(([, i]) => findMarker(i.body, "demotion")?.login === "dan")).toHaveLength(2);
+  });
+});
+
+describe("after the notice", () => {
+  it("expires promotion.expires_after after the notice ended (not after it opened): logged as an expiry, the role kept", async () => {
+    await sweep();
+    const issue = noticeOf("dan");
+    react(issue, "alice", at(20));
+    expect((await sweep(at(40))).reviewed).toContainEqual({ issue, outcome: "pending" });
+    expect((await sweep(at(44.6))).reviewed).toContainEqual({ issue, outcome: "decided" });
+    expect(log().filter((e) => e.subject === "dan")).toEqual([expect.objectContaining({ kind: "expiry", approvers: ["alice"] })]);
+    expect(gh.comments.filter((c) => c.issue === issue && /Expired\*\* on 2027-01-03/.test(c.body))).toHaveLength(1);
+    expect(roster().members.find((m) => m.login === "dan")?.role).toBe("maintainer");
   });
 });
 
