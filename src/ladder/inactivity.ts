@@ -16,7 +16,11 @@
  * Candidates come oldest activity first, so the longest-inactive are told first.
  */
 import { parseDuration } from "../config/duration.js";
-import type { Governance, Roster } from "../config/schema.js";
+import type { Counting, Governance, Roster } from "../config/schema.js";
+import { countingRules } from "./counting-rules.js";
+import { indexLedger } from "./ledger-index.js";
+import { classifyHistory, evidenceOf } from "./person-history.js";
+import type { Ledger } from "./standing.js";
 
 const DAY_MS = 86_400_000;
 
@@ -104,4 +108,26 @@ export function selectDemotions(input: DemotionInput): DemotionSelection {
 export function roleBelow(governance: Pick<Governance, "ladder">, role: string): string | null {
   const index = governance.ladder.findIndex((r) => r.role === role);
   return index > 0 ? (governance.ladder[index - 1]?.role ?? null) : null;
+}
+
+/**
+ * The last counted contribution of each of `logins` in `ledger` — a merged
+ * pull request they authored or a review they gave, by the ladder's
+ * `counting` rules (the same classification the measuring uses), at or
+ * before `now` — keyed by lower-case login; a login with none is absent,
+ * and so is one whose contributions never count (an excluded author, a bot).
+ */
+export function lastCountedActivity(ledger: Ledger, counting: Counting, logins: readonly string[], now: Date): Map<string, { at: string; url: string | null }> {
+  const wanted = new Set(logins.map((l) => l.toLowerCase()));
+  const people = indexLedger(ledger, wanted);
+  const rules = countingRules(counting);
+  const out = new Map<string, { at: string; url: string | null }>();
+  for (const login of wanted) {
+    if (rules.exclusion(login)) continue;
+    const last = classifyHistory(login, people.get(login), rules, now.getTime()).lastCounted;
+    if (!last) continue;
+    const evidence = evidenceOf(last);
+    out.set(login, { at: new Date(last.ts).toISOString(), url: evidence.url || null });
+  }
+  return out;
 }

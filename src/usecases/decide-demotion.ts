@@ -26,13 +26,16 @@
  */
 import type { Governance, Roster } from "../config/schema.js";
 import type { IssueReaction } from "../github/issue-reads.js";
-import { roleBelow } from "../ladder/inactivity.js";
+import { lastCountedActivity, roleBelow } from "../ladder/inactivity.js";
 import { tallyReactions, type Tally } from "../ladder/tally.js";
 import { demotionEvidenceRows } from "../log/evidence-rows.js";
+import type { RepoRef } from "../plan/actions.js";
 import type { RosterChange } from "../plan/roster-edit.js";
 import { renderOutcomeComment } from "../render/promotion-comments.js";
 import { commitDecision, type DecisionStep } from "./decision-pipeline.js";
 import type { Closing, DecideDeps, DecideInput, DecideOutcome } from "./decide-proposal.js";
+import { fieldsFor } from "./history-readiness.js";
+import { contributionQuery, type MeasureDeps } from "./measure-contributor.js";
 import { finish, issueUrl, refOf, today } from "./proposal-outcome.js";
 import type { DemotionNotice, ProposalRecord } from "./proposal-records.js";
 
@@ -51,6 +54,21 @@ export interface CountedActivity {
  * Reads the store only, never GitHub. Rejects on a store failure.
  */
 export type LastActivityPort = (logins: readonly string[]) => Promise<ReadonlyMap<string, CountedActivity>>;
+
+/**
+ * The LastActivityPort of `repo` from the ledger in the store (two reads per
+ * call), asking the history gate first: a history not read yet would make
+ * everyone look inactive, so it rejects (HistoryPendingError) until it is.
+ */
+export function lastActivityFromLedger(deps: MeasureDeps, input: { repo: RepoRef; governance: Governance; now: () => Date }): LastActivityPort {
+  return async (logins) => {
+    if (logins.length === 0) return new Map();
+    await deps.gate.require(input.repo, fieldsFor(input.governance.counting));
+    const query = contributionQuery(input.governance, input.repo, [...logins]);
+    const [pullRequests, reviews] = await Promise.all([deps.ledger.listPullRequests(query), deps.ledger.listReviews(query)]);
+    return lastCountedActivity({ pullRequests, reviews }, input.governance.counting, logins, input.now());
+  };
+}
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 

@@ -16,7 +16,7 @@ import type { RepoRef } from "../../src/plan/actions.js";
 import { findMarker } from "../../src/render/markers.js";
 import { openEmbeddedStore, MEMORY } from "../../src/store/embedded-store.js";
 import type { LedgerStore } from "../../src/store/store.js";
-import type { CountedActivity } from "../../src/usecases/decide-demotion.js";
+import { lastActivityFromLedger, type CountedActivity } from "../../src/usecases/decide-demotion.js";
 import { reviewProposal } from "../../src/usecases/decide-proposal.js";
 import { sweepDemotions, type DemotionSweepDeps } from "../../src/usecases/demotion-sweep.js";
 import { loadProposalByIssue, proposalIssueKey } from "../../src/usecases/proposal-records.js";
@@ -338,5 +338,35 @@ describe("removal safety", () => {
     const third = await sweep(at(3));
     expect(third.noticed.map((n) => n.login)).toEqual(["m2"]);
     expect(notices().filter(([, i]) => i.state === "open").map(([, i]) => findMarker(i.body, "demotion")?.login)).toEqual(["m1", "m2"]);
+  });
+});
+
+describe("lastActivityFromLedger", () => {
+  it("asks the history gate first (a history not read makes everyone look inactive), then reads the person's ledger rows", async () => {
+    const queries: unknown[] = [];
+    let ready = false;
+    const port = lastActivityFromLedger(
+      {
+        ledger: {
+          listPullRequests: async (q) => {
+            queries.push(q);
+            return [{ repo: `acme/${repo.repo}`, number: 3, author: "Dan", mergedAt: at(-10).toISOString(), additions: 5, deletions: 0, labels: [], paths: null, url: "https://github.com/acme/x/pull/3" }];
+          },
+          listReviews: async () => [],
+        },
+        gate: {
+          require: async () => {
+            if (!ready) throw new Error("history pending");
+          },
+        },
+      },
+      { repo, governance, now: () => NOW },
+    );
+    await expect(port(["dan"])).rejects.toThrow("history pending");
+    expect(queries).toEqual([]);
+    ready = true;
+    expect(await port(["dan"])).toEqual(new Map([["dan", { at: at(-10).toISOString(), url: "https://github.com/acme/x/pull/3" }]]));
+    expect(queries).toEqual([{ repos: [`acme/${repo.repo}`], logins: ["dan"] }]);
+    expect(await port([])).toEqual(new Map());
   });
 });
