@@ -53,3 +53,9 @@ export function demotionEvidenceRows(
         };
   return [measure, { criterion: "notice given", threshold: words(demotion.notice), measured: `ended ${notice.endsAt.slice(0, 10)}`, met: true, links: [] }];
 }
+
+/** The counted contribution that cancelled a demotion notice, as the log's evidence. */
+export function cancellingActivityRow(activity: { at: string; url: string | null }): EvidenceRow {
+  const day = activity.at.slice(0, 10);
+  return { criterion: "counted activity during the notice", threshold: "any", measured: day, met: true, links: activity.url ? [{ label: `activity on ${day}`, url: activity.url }] : [] };
+}

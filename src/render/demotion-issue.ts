@@ -62,7 +62,7 @@ export function renderDemotionIssue(input: DemotionIssueInput): string {
   const day = (iso: string) => iso.slice(0, 10);
   const inactive = input.reason === "inactive";
   const last = input.lastActivity
-    ? `${day(input.lastActivity.at)}${input.lastActivity.url ? ` ([link](${input.lastActivity.url}))` : ""}`
+    ? `${day(input.lastActivity.at)}${input.lastActivity.url && /^https?:\/\//.test(input.lastActivity.url) ? ` ([link](${input.lastActivity.url}))` : ""}`
     : `none known since the role was granted on ${input.since}`;
   const out = [`## ${inactive ? "Emeritus" : "Rotation"} notice: ${userLink(input.login, webUrl)} — ${role}`, ""];
   if (inactive) {

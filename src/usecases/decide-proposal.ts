@@ -35,9 +35,9 @@ import type { IssueReaction } from "../github/issue-reads.js";
 import type { Logger } from "../github/logger.js";
 import { proposalExpiresAt, proposalState } from "../ladder/proposal-state.js";
 import type { Standing } from "../ladder/standing.js";
-import { evidenceRows } from "../log/evidence-rows.js";
+import { cancellingActivityRow, evidenceRows } from "../log/evidence-rows.js";
 import { tallyReactions, type Tally } from "../ladder/tally.js";
-import type { DecisionKind, EvidenceRow } from "../log/decision-entry.js";
+import type { DecisionKind } from "../log/decision-entry.js";
 import type { Action, RepoRef } from "../plan/actions.js";
 import { renderOutcomeComment, renderStatusComment, type Outcome } from "../render/promotion-comments.js";
 import type { PullReview } from "../ladder/merge-votes.js";
@@ -256,7 +256,7 @@ async function close(deps: DecideDeps, input: DecideInput, record: ProposalRecor
         date: today(input.now),
         subject: record.login,
         role: null,
-        evidence: closing.activity ? [activityRow(closing.activity)] : [],
+        evidence: closing.activity ? [cancellingActivityRow(closing.activity)] : [],
         approvers: (tally?.approvals ?? []).map((v) => v.login),
         objectors: (tally?.objections ?? []).map((v) => v.login),
         reason: closing.reason,
@@ -282,17 +282,6 @@ async function close(deps: DecideDeps, input: DecideInput, record: ProposalRecor
           : { kind: "expired", decisionId: id, expiresAt, approvals: tally?.approvals.length ?? 0, quorum: tally?.quorum ?? gov.promotion.quorum };
   await finishDecided(deps, input, record, closing.outcome, id, renderOutcomeComment(outcome, refOf(deps, input, record)), `the proposal was ${closing.outcome} (${id})`);
   return { kind: "decided", outcome: closing.outcome, decision: id };
-}
-
-/** The counted contribution that cancelled a demotion, as the log's evidence. */
-function activityRow(activity: CountedActivity): EvidenceRow {
-  return {
-    criterion: "counted activity during the notice",
-    threshold: "any",
-    measured: activity.at.slice(0, 10),
-    met: true,
-    links: activity.url ? [{ label: `activity on ${activity.at.slice(0, 10)}`, url: activity.url }] : [],
-  };
 }
 
 /** The report step: close the promotion pull request (if any), the outcome comment, the close, the record; then its branch. */

@@ -36,7 +36,7 @@ export interface ProposalRecord {
   kind: ProposalKind;
   issue: number;
   state: "open" | "closed";
-  /** ISO-8601; the expiry counts from here. */
+  /** ISO-8601; the expiry counts from here (a demotion's from its notice's end: `decisionOpensAt`). */
   openedAt: string;
   /** Demotions only: why, and when the notice ends. */
   notice?: DemotionNotice;
