@@ -22,8 +22,11 @@
  * inside the notice that is followed by more after it looks like activity
  * after it. Any counted activity newer than what the notice measured, seen
  * before the decision, therefore cancels an inactivity notice: the person
- * is not inactive, whichever day they came back.
+ * is not inactive, whichever day they came back — unless that contribution
+ * is itself older than `inactive_after` (the ledger learned of an old one
+ * late): it does not make them active.
  */
+import { parseDuration } from "../config/duration.js";
 import type { Governance, Roster } from "../config/schema.js";
 import type { IssueReaction } from "../github/issue-reads.js";
 import { lastCountedActivity, roleBelow } from "../ladder/inactivity.js";
@@ -84,7 +87,7 @@ export function noticeOf(record: ProposalRecord): DemotionNotice {
  * one (the sweep always passes it; a review from a comment without it only
  * leaves the cancellation to the next sweep).
  */
-export async function demotionEnded(deps: Pick<DecideDeps, "lastActivity">, input: Pick<DecideInput, "roster">, record: ProposalRecord): Promise<Closing | null> {
+export async function demotionEnded(deps: Pick<DecideDeps, "lastActivity">, input: Pick<DecideInput, "roster" | "governance" | "now">, record: ProposalRecord): Promise<Closing | null> {
   const notice = noticeOf(record);
   const held = input.roster.members.find((m) => same(m.login, record.login));
   if (!held || held.role !== record.role) {
@@ -93,7 +96,13 @@ export async function demotionEnded(deps: Pick<DecideDeps, "lastActivity">, inpu
   }
   if (notice.reason !== "inactive" || !deps.lastActivity) return null;
   const last = (await deps.lastActivity([record.login])).get(record.login.toLowerCase());
-  if (!last || !(Date.parse(last.at) > (notice.lastActivity ? Date.parse(notice.lastActivity.at) : Number.NEGATIVE_INFINITY))) return null;
+  if (!last) return null;
+  const t = Date.parse(last.at);
+  const newer = t > (notice.lastActivity ? Date.parse(notice.lastActivity.at) : Number.NEGATIVE_INFINITY);
+  // An old contribution the ledger learned of only now (a backfill) does not make the person active.
+  const after = input.governance.demotion.inactive_after;
+  const recent = after === null || t + parseDuration(after) > input.now.getTime();
+  if (!newer || !recent) return null;
   return {
     outcome: "cancelled",
     by: null,

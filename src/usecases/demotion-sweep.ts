@@ -121,11 +121,9 @@ export async function sweepDemotions(deps: DemotionSweepDeps, input: DemotionSwe
       deps.log.warn({ repo, branch: input.branch }, "the roster at the branch head is invalid; no demotion notices until it is fixed");
       return { ...result, rosterInvalid: true };
     }
-    if (head !== roster) {
-      roster = head;
-      activity = await deps.lastActivity(roster.members.map((m) => m.login));
-      selection = await selectResting(deps, input, roster, activity, open);
-    }
+    roster = head;
+    activity = await deps.lastActivity(roster.members.map((m) => m.login));
+    selection = await selectResting(deps, input, roster, activity, open);
   }
   result.waiting = selection.waiting;
   if (selection.waiting.length > 0) {

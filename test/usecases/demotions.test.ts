@@ -180,6 +180,9 @@ describe("during the notice", () => {
   it("counted activity cancels it: one withdrawal entry, a comment, closed as not planned; logged once however often the sweep runs", async () => {
     await sweep();
     const issue = noticeOf("dan");
+    // An old contribution the ledger learned of late (newer than the notice's, still past inactive_after) cancels nothing.
+    activity.set("dan", active(-380, 30));
+    expect((await sweep(at(1))).reviewed).toContainEqual({ issue, outcome: "pending" });
     activity.set("dan", active(3, 40));
     const out = await sweep(at(5));
     expect(out.reviewed).toContainEqual({ issue, outcome: "decided" });
