@@ -16,14 +16,12 @@
 import { describeDuration, parseDuration } from "../config/duration.js";
 import type { Governance } from "../config/schema.js";
 import { roleBelow } from "../ladder/inactivity.js";
-import { approverRoles } from "../ladder/tally.js";
 import { escapeMarkdownInline, mentionUser, userLink } from "./escape.js";
 import { findMarker, renderMarker, type MarkerKey } from "./markers.js";
-import { listWords, plural } from "./standing-words.js";
+import { quorumWarningLine, whoMayApproveLine } from "./promotion-issue.js";
+import { plural } from "./standing-words.js";
 
 export const DEMOTION_MARKER = "demotion";
-/** Approvers listed by name before "and N more". */
-const APPROVERS_SHOWN = 30;
 
 export interface NoticeFacts {
   login: string;
@@ -84,17 +82,15 @@ export function renderDemotionIssue(input: DemotionIssueInput): string {
     `- **Notice ends:** ${day(input.endsAt)} (${noticeLength} after this issue was opened). Until then this cannot be approved${inactive ? ", and any counted activity of yours closes it as cancelled" : ""}.`,
   );
 
-  const roles = approverRoles(governance);
-  const shown = input.approvers.slice(0, APPROVERS_SHOWN).map((l) => userLink(l, webUrl));
-  const more = input.approvers.length - shown.length;
-  const who = input.approvers.length === 0 ? "nobody yet" : `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
   const quorum = governance.promotion.quorum;
   const objection =
     governance.promotion.objection === "block" ? "react 👎 (an approver's objection holds it until removed)" : "react 👎 (recorded in the decision log; it does not hold the proposal)";
   out.push("", "### After the notice", "");
   out.push(`This issue becomes a proposal, decided by the same rules as promotions:`, "");
-  out.push(`- **Who may approve:** holders of ${listWords(roles.map((r) => `**${escapeMarkdownInline(r)}**`), "or") || "no role (the ladder names no approver role)"}: ${who}.`);
+  out.push(whoMayApproveLine(governance, input.approvers, webUrl));
   out.push(`- **Quorum:** ${plural(quorum, "approval")}, by 👍 on this issue. 👍 given before the notice ends never count.`);
+  const warning = quorumWarningLine(input.approvers.length, quorum);
+  if (warning) out.push(warning);
   out.push(`- **To object:** ${objection}, or comment \`/reject <reason>\` (approvers) to close it and keep ${userLink(input.login, webUrl)} in the role.`);
   out.push(`- **Expires:** ${day(input.expiresAt.toISOString())} if undecided (${describeDuration(parseDuration(governance.promotion.expires_after))} after the notice ends); the role is kept.`);
   out.push(
