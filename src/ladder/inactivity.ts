@@ -16,7 +16,11 @@
  * Candidates come oldest activity first, so the longest-inactive are told first.
  */
 import { parseDuration } from "../config/duration.js";
-import type { Governance, Roster } from "../config/schema.js";
+import type { Counting, Governance, Roster } from "../config/schema.js";
+import { countingRules } from "./counting-rules.js";
+import { indexLedger } from "./ledger-index.js";
+import { classifyHistory, evidenceOf } from "./person-history.js";
+import type { Ledger } from "./standing.js";
 
 const DAY_MS = 86_400_000;
 
@@ -44,6 +48,11 @@ export interface DemotionInput {
   lastActivity: ReadonlyMap<string, string>;
   /** Logins (any case) with a demotion notice or proposal open now, per role. */
   open: ReadonlyArray<{ login: string; role: string }>;
+  /**
+   * Logins (any case) per role not to propose now although due — a demotion of theirs for that role
+   * was just decided or closed (the caller's cooling-off) — and not counted against the share either.
+   */
+  resting?: ReadonlyArray<{ login: string; role: string }>;
   now: Date;
 }
 
@@ -65,7 +74,7 @@ export function selectDemotions(input: DemotionInput): DemotionSelection {
   const now = input.now.getTime();
   const inactiveMs = demotion.inactive_after === null ? null : parseDuration(demotion.inactive_after);
   const termMs = demotion.term_limit === null ? null : parseDuration(demotion.term_limit);
-  const openKeys = new Set(input.open.map((o) => `${o.login.toLowerCase()}|${o.role}`));
+  const openKeys = new Set([...input.open, ...(input.resting ?? [])].map((o) => `${o.login.toLowerCase()}|${o.role}`));
   const due: DemotionCandidate[] = [];
   for (const m of input.roster.members) {
     if (openKeys.has(`${m.login.toLowerCase()}|${m.role}`)) continue;
@@ -91,6 +100,34 @@ export function selectDemotions(input: DemotionInput): DemotionSelection {
         room--;
       } else out.waiting.push({ ...d, why: role === top && holders - openOfRole - out.propose.filter((p) => p.role === role).length <= 1 ? "last-top-holder" : "removal-share" });
     }
+  }
+  return out;
+}
+
+/** The role a rotation moves the holder to: the rung below `role`, or null (emeritus) from the lowest rung or an unknown role. */
+export function roleBelow(governance: Pick<Governance, "ladder">, role: string): string | null {
+  const index = governance.ladder.findIndex((r) => r.role === role);
+  return index > 0 ? (governance.ladder[index - 1]?.role ?? null) : null;
+}
+
+/**
+ * The last counted contribution of each of `logins` in `ledger` — a merged
+ * pull request they authored or a review they gave, by the ladder's
+ * `counting` rules (the same classification the measuring uses), at or
+ * before `now` — keyed by lower-case login; a login with none is absent,
+ * and so is one whose contributions never count (an excluded author, a bot).
+ */
+export function lastCountedActivity(ledger: Ledger, counting: Counting, logins: readonly string[], now: Date): Map<string, { at: string; url: string | null }> {
+  const wanted = new Set(logins.map((l) => l.toLowerCase()));
+  const people = indexLedger(ledger, wanted);
+  const rules = countingRules(counting);
+  const out = new Map<string, { at: string; url: string | null }>();
+  for (const login of wanted) {
+    if (rules.exclusion(login)) continue;
+    const last = classifyHistory(login, people.get(login), rules, now.getTime()).lastCounted;
+    if (!last) continue;
+    const evidence = evidenceOf(last);
+    out.set(login, { at: new Date(last.ts).toISOString(), url: evidence.url || null });
   }
   return out;
 }

@@ -16,6 +16,10 @@
  * - an approver who both approves and objects is read as objecting while
  *   `objection: block` (holding a proposal is the safe reading of a
  *   contradiction; they can remove the 👎); with `ignore` both are recorded;
+ * - with `countFrom` (a demotion's notice end), a 👍 given before it, or at a
+ *   time not known, does not count: during the notice a demotion cannot be
+ *   approved, and an approval given then is not carried past it. A 👎 counts
+ *   whenever it was given: holding a removal is the safe reading;
  * - `approved` needs the quorum of approvals and no counted objection under
  *   `block`. The quorum is never lowered to the approvers available: when
  *   fewer people can approve than the quorum asks, `reachable` is false and
@@ -48,6 +52,7 @@ export type IgnoredReason =
   | "candidate" // the person the proposal is about
   | "not-an-approver" // holds no approver role (or no role at all)
   | "duplicate" // the same person's same vote, seen again
+  | "before-notice-end" // a 👍 given before a demotion's notice ended (TallyInput.countFrom)
   | "also-objected"; // an approval from someone who objects too, under `objection: block`
 
 export interface IgnoredVote {
@@ -87,6 +92,8 @@ export interface TallyInput {
   governance: Pick<Governance, "ladder" | "promotion">;
   /** The proposal's candidate. */
   candidate: string;
+  /** ISO-8601: approvals given before this (or at an unknown time) do not count (a demotion's notice end). */
+  countFrom?: string;
 }
 
 /** Logins without case, then as spelled: a total order, so results never depend on the order GitHub listed reactions in. */
@@ -136,6 +143,8 @@ export function tallyReactions(input: TallyInput): Tally {
   }
   const candidate = input.candidate.toLowerCase();
   const blocks = governance.promotion.objection === "block";
+  const countFrom = input.countFrom === undefined ? null : Date.parse(input.countFrom);
+  const early = (r: Reaction) => countFrom !== null && r.content === "+1" && !(Date.parse(r.createdAt ?? "") >= countFrom);
 
   const approvals = new Map<string, Vote>();
   const objections = new Map<string, Vote>();
@@ -152,6 +161,7 @@ export function tallyReactions(input: TallyInput): Tally {
     if (r.type === "Bot" || /\[bot\]$/i.test(r.login)) ignore("bot");
     else if (key === candidate) ignore("candidate");
     else if (role === null || !approverSet.has(role)) ignore("not-an-approver");
+    else if (early(r)) ignore("before-notice-end");
     else {
       const into = r.content === "+1" ? approvals : objections;
       if (into.has(key)) ignore("duplicate");

@@ -2,6 +2,9 @@
  * The comments the app keeps on a promotion issue: the status comment (the
  * current tally, one comment updated in place) and the outcome comment
  * (approved, rejected, expired, withdrawn), each with its hidden marker.
+ * A demotion notice (render/demotion-issue.ts) is decided by the same rules
+ * and keeps the same two comments (`ref.kind: "demotion"` marks them as its
+ * own), with the notice in the status and its own outcomes (demoted, cancelled).
  *
  * The status comment renders only from the tally, which lists everything in
  * a fixed order and holds no clock: the same tally renders the same text, so
@@ -14,14 +17,26 @@ import { promotionKey } from "./promotion-issue.js";
 
 export const STATUS_MARKER = "promotion-status";
 export const OUTCOME_MARKER = "promotion-outcome";
+export const DEMOTION_STATUS_MARKER = "demotion-status";
+export const DEMOTION_OUTCOME_MARKER = "demotion-outcome";
 
 export interface ProposalRef {
-  /** The candidate's login. */
+  /** The candidate's login (for a demotion: the holder). */
   candidate: string;
   role: string;
   /** GitHub's web root for profile links. */
   webUrl: string;
+  /** Whose comments these are, for their markers (default: promotion). */
+  kind?: "promotion" | "demotion";
 }
+
+/** A demotion's notice as the status comment shows it: when it ends, and whether it has (the caller's clock). */
+export interface NoticeStatus {
+  endsAt: string;
+  over: boolean;
+}
+
+const markers = (ref: ProposalRef) => (ref.kind === "demotion" ? { status: DEMOTION_STATUS_MARKER, outcome: DEMOTION_OUTCOME_MARKER } : { status: STATUS_MARKER, outcome: OUTCOME_MARKER });
 
 const WHY: Record<IgnoredReason, string> = {
   bot: "a bot",
@@ -29,6 +44,7 @@ const WHY: Record<IgnoredReason, string> = {
   "not-an-approver": "holds no approver role",
   duplicate: "counted once",
   "also-objected": "also objected, so the objection stands",
+  "before-notice-end": "given before the notice ended",
 };
 
 /** The promotion pull request as the status comment shows it (`approve_with: pull_request | either`). */
@@ -42,15 +58,18 @@ export interface PullStatus {
 /**
  * The status comment for `tally` (null under `approve_with: pull_request`:
  * reactions are not votes, so there is no tally to show) and the promotion
- * pull request, marker last; see the module comment.
+ * pull request, marker last; see the module comment. With `notice` (a
+ * demotion), the headline says while the notice runs that it cannot be
+ * approved yet, and a line says that 👍 from before its end do not count.
  */
-export function renderStatusComment(tally: Tally | null, ref: ProposalRef, pull?: PullStatus): string {
-  const marker = renderMarker(STATUS_MARKER, promotionKey(ref.candidate, ref.role));
+export function renderStatusComment(tally: Tally | null, ref: ProposalRef, pull?: PullStatus, notice?: NoticeStatus): string {
+  const marker = renderMarker(markers(ref).status, promotionKey(ref.candidate, ref.role));
   const pullLine = pull ? pullWords(pull, tally !== null) : null;
   if (tally === null) return [pullLine ?? "⏳ Waiting for the pull request that makes the roster change.", "", marker].join("\n");
   const link = (l: string) => userLink(l, ref.webUrl);
   const votes = (vs: readonly Vote[]) => (vs.length === 0 ? "—" : vs.map((v) => `${link(v.login)} (${escapeMarkdownInline(v.role)})`).join(", "));
-  const out = [`**Tally:** ${headline(tally)}`, ""];
+  const ends = notice ? notice.endsAt.slice(0, 10) : "";
+  const out = [`**Tally:** ${notice && !notice.over ? `📣 in notice until ${ends}: this cannot be approved before then.` : headline(tally)}`, ""];
   out.push(`- 👍 **Approvals:** ${tally.approvals.length} of ${tally.quorum} needed: ${votes(tally.approvals)}`);
   out.push(
     `- 👎 **Objections:** ${tally.objections.length}${tally.objectionBlocks ? "" : " (recorded; they do not hold the proposal)"}: ${votes(tally.objections)}`,
@@ -63,6 +82,7 @@ export function renderStatusComment(tally: Tally | null, ref: ProposalRef, pull?
     );
   }
   if (pullLine) out.push("", pullLine);
+  if (notice) out.push("", `👍 given before the notice ended (${ends}) never count: approvals count from then on.`);
   out.push("", marker);
   return out.join("\n");
 }
@@ -97,7 +117,11 @@ export type Outcome =
   | { kind: "manual"; decisionId: string; approvals: readonly Vote[]; quorum: number; merge: { number: number; url: string; by: string | null }; why: string }
   | { kind: "rejected"; decisionId: string; by: string; reason: string }
   | { kind: "expired"; decisionId: string; expiresAt: Date; approvals: number; quorum: number }
-  | { kind: "withdrawn"; decisionId: string; by: string };
+  | { kind: "withdrawn"; decisionId: string; by: string }
+  /** A demotion approved: the holder moved to the role below (`to`), or to emeritus (`to: null`). */
+  | { kind: "demoted"; decisionId: string; approvals: readonly Vote[]; to: string | null }
+  /** A demotion closed without one: `why` in plain words (escaped here), `link` to the activity that cancelled it. */
+  | { kind: "cancelled"; decisionId: string; why: string; link: string | null };
 
 export interface OutcomeOptions extends ProposalRef {
   /** The web address of the governance log, to link the decision id. */
@@ -145,6 +169,15 @@ export function renderOutcomeComment(outcome: Outcome, opts: OutcomeOptions): st
     case "withdrawn":
       text = `↩️ **Withdrawn** by ${link(outcome.by)}. ${logged}`;
       break;
+    case "demoted": {
+      const who = outcome.approvals.length > 0 ? ` (${outcome.approvals.map((v) => link(v.login)).join(", ")})` : "";
+      const now = outcome.to === null ? `is now **emeritus** (formerly ${role})` : `now holds **${escapeMarkdownInline(outcome.to)}** instead of ${role}`;
+      text = `✅ **Approved** with ${outcome.approvals.length} ${outcome.approvals.length === 1 ? "approval" : "approvals"}${who}: ${link(opts.candidate)} ${now}. The roster is updated, and the teams, CODEOWNERS lines and bypass the role granted follow it. ${logged}`;
+      break;
+    }
+    case "cancelled":
+      text = `🟢 **Cancelled:** ${escapeMarkdownInline(outcome.why)}${outcome.link && /^https?:\/\//.test(outcome.link) ? ` ([link](${outcome.link}))` : ""}. No role changes. ${logged}`;
+      break;
   }
-  return [text, "", renderMarker(OUTCOME_MARKER, { ...promotionKey(opts.candidate, opts.role), outcome: outcome.kind })].join("\n");
+  return [text, "", renderMarker(markers(opts).outcome, { ...promotionKey(opts.candidate, opts.role), outcome: outcome.kind })].join("\n");
 }

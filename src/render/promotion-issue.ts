@@ -96,19 +96,12 @@ export function renderPromotionIssue(input: PromotionIssueInput): string {
   out.push("", `Current role: ${current}. Measured on ${standing.measuredAt.slice(0, 10)}.`, "", "### Evidence", "");
   out.push(rung.byNominationOnly ? `${role} is reached by nomination only: it names no requirement to measure.` : renderRungMarkdown(rung, standing, governance, input.evidenceShown ?? 5));
 
-  const roles = approverRoles(governance);
-  const shown = input.approvers.slice(0, APPROVERS_SHOWN).map((l) => userLink(l, webUrl));
-  const more = input.approvers.length - shown.length;
-  const who = input.approvers.length === 0 ? "nobody yet" : `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
   const quorum = promotion.quorum;
   out.push("", "### How this is decided", "");
-  out.push(`- **Who may approve:** holders of ${listWords(roles.map((r) => `**${escapeMarkdownInline(r)}**`), "or") || "no role (the ladder names no approver role)"}: ${who}.`);
+  out.push(whoMayApproveLine(governance, input.approvers, webUrl));
   out.push(`- **Quorum:** ${quorum} ${quorum === 1 ? "approval" : "approvals"}.`);
-  if (input.approvers.length < quorum) {
-    out.push(
-      `- ⚠️ Only ${input.approvers.length} ${input.approvers.length === 1 ? "person" : "people"} may approve, so the quorum cannot be reached until more people hold an approver role or the ladder lowers the quorum.`,
-    );
-  }
+  const warning = quorumWarningLine(input.approvers.length, quorum);
+  if (warning) out.push(warning);
   out.push(`- **To approve:** ${approveWords(promotion.approve_with, quorum, input.pullRequest)}`);
   out.push(`- **To object:** ${objectWords(promotion.approve_with, promotion.objection)}`);
   out.push("- **To reject:** comment `/reject <reason>` (approvers; the reason is required and goes into the decision log).");
@@ -123,6 +116,21 @@ export function renderPromotionIssue(input: PromotionIssueInput): string {
     renderMarker(PROMOTION_MARKER, promotionKey(standing.login, input.role, input.revision)),
   );
   return out.join("\n");
+}
+
+/** The "Who may approve" list item: the approver roles, and who holds them (the first APPROVERS_SHOWN by name). Shared with the demotion notice. */
+export function whoMayApproveLine(governance: Pick<Governance, "ladder" | "promotion">, approvers: readonly string[], webUrl: string): string {
+  const roles = approverRoles(governance);
+  const shown = approvers.slice(0, APPROVERS_SHOWN).map((l) => userLink(l, webUrl));
+  const more = approvers.length - shown.length;
+  const who = approvers.length === 0 ? "nobody yet" : `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+  return `- **Who may approve:** holders of ${listWords(roles.map((r) => `**${escapeMarkdownInline(r)}**`), "or") || "no role (the ladder names no approver role)"}: ${who}.`;
+}
+
+/** The list item warning that fewer people may approve than the quorum asks; null when enough may. */
+export function quorumWarningLine(approvers: number, quorum: number): string | null {
+  if (approvers >= quorum) return null;
+  return `- ⚠️ Only ${approvers} ${approvers === 1 ? "person" : "people"} may approve, so the quorum cannot be reached until more people hold an approver role or the ladder lowers the quorum.`;
 }
 
 /** How the body names the promotion pull request before it is opened; `withPullRequestLink` replaces it with the link. */

@@ -22,6 +22,12 @@
  * cleaned up: an approval by reactions closes the pull request, a merge
  * closes the issue. A proposal rejected, withdrawn or expired closes its pull
  * request too.
+ *
+ * Demotions (decide-demotion.ts) are reviewed by the same steps: always by
+ * reaction (there is no demotion pull request), the expiry counted from the
+ * notice's end, 👍 from before it never counted; during the notice only the
+ * status comment changes — or the notice is cancelled (counted activity, the
+ * role no longer held) — and once approved, `demote` replaces `promote`.
  */
 import type { Governance, Roster } from "../config/schema.js";
 import type { ActionResult } from "../github/execute-actions.js";
@@ -29,7 +35,7 @@ import type { IssueReaction } from "../github/issue-reads.js";
 import type { Logger } from "../github/logger.js";
 import { proposalExpiresAt, proposalState } from "../ladder/proposal-state.js";
 import type { Standing } from "../ladder/standing.js";
-import { evidenceRows } from "../log/evidence-rows.js";
+import { cancellingActivityRow, evidenceRows } from "../log/evidence-rows.js";
 import { tallyReactions, type Tally } from "../ladder/tally.js";
 import type { DecisionKind } from "../log/decision-entry.js";
 import type { Action, RepoRef } from "../plan/actions.js";
@@ -44,7 +50,8 @@ import { deleteRetiredBranch, refreshPromotionPull, retirePullActions } from "./
 import { finish, issueUrl, refOf, today, upsertStatus } from "./proposal-outcome.js";
 import { attachPull, fullName } from "./propose-promotion.js";
 import { commitDecision, withProposalLease, type DecisionStep } from "./decision-pipeline.js";
-import { saveProposal, type ProposalRecord, type RecordStore } from "./proposal-records.js";
+import { decisionOpensAt, saveProposal, type ProposalRecord, type RecordStore } from "./proposal-records.js";
+import { demote, demotionEnded, tallyDemotion, type CountedActivity, type LastActivityPort } from "./decide-demotion.js";
 
 export interface DecideGitHub extends CommitChangePort {
   /** Every reaction on the issue; rejects rather than return a partial list. */
@@ -72,6 +79,11 @@ export interface DecideDeps {
    * decision stands and the sweep converges access later.
    */
   onRosterChanged?: (repo: RepoRef, roster: Roster, branch: string, commit?: RosterCommit) => Promise<void>;
+  /**
+   * Demotions: each person's last counted activity, to cancel an inactivity notice (decide-demotion.ts).
+   * Without it a review leaves the cancellation to the sweep, which always passes it.
+   */
+  lastActivity?: LastActivityPort;
 }
 
 export interface DecideInput {
@@ -93,17 +105,19 @@ export type DecideOutcome =
   | { kind: "decided"; outcome: NonNullable<ProposalRecord["outcome"]>; decision: string | null }
   | { kind: "not-applied"; reason: string };
 
-/** A closing that is not a promotion: rejected, withdrawn or expired. */
+/** A closing that is not a promotion: rejected, withdrawn, expired, or (a demotion) cancelled. */
 export interface Closing {
-  outcome: "rejected" | "withdrawn" | "expired";
+  outcome: "rejected" | "withdrawn" | "expired" | "cancelled";
   /** Who closed it (the approver who rejected, the candidate who withdrew); null for expiry. */
   by: string | null;
   /** Who decided, in words, e.g. "bob (/reject)". */
   decidedBy: string;
   reason: string | null;
+  /** A cancelled demotion: the counted activity that cancelled it, if that was why. */
+  activity?: CountedActivity | null;
 }
 
-const KIND_OF: Record<Closing["outcome"], DecisionKind> = { rejected: "rejection", withdrawn: "withdrawal", expired: "expiry" };
+const KIND_OF: Record<Closing["outcome"], DecisionKind> = { rejected: "rejection", withdrawn: "withdrawal", expired: "expiry", cancelled: "withdrawal" };
 
 /** Re-reads the reactions and moves the proposal on: status update, promotion, or expiry. */
 export async function reviewProposal(deps: DecideDeps, input: DecideInput): Promise<DecideOutcome> {
@@ -131,8 +145,13 @@ export async function onPromotionPull(deps: DecideDeps, input: DecideInput, pull
  */
 async function reviewOpen(deps: DecideDeps, input: DecideInput, opened: ProposalRecord, known: PullState | null): Promise<DecideOutcome> {
   const gov = input.governance;
+  const demotion = opened.kind === "demotion";
+  if (demotion) {
+    const ended = await demotionEnded(deps, input, opened);
+    if (ended) return close(deps, input, opened, ended, null);
+  }
   let fresh = opened;
-  if (approvesByPullRequest(gov)) {
+  if (!demotion && approvesByPullRequest(gov)) {
     // Opened before its pull request could be (a failure in between): open it now.
     if (!fresh.pullRequest) fresh = await attachPull(deps, input, fresh, await deps.measure(fresh.login, input.roster));
     if (fresh.pullRequest) {
@@ -151,16 +170,20 @@ async function reviewOpen(deps: DecideDeps, input: DecideInput, opened: Proposal
       }
     }
   }
-  const byReaction = approvesByReaction(gov);
+  const byReaction = demotion || approvesByReaction(gov);
   const reactions = byReaction ? await deps.github.listReactions(input.repo, input.issue) : [];
-  const tally = tallyReactions({ reactions, roster: input.roster, governance: gov, candidate: fresh.login });
-  const state = proposalState({ candidate: fresh.login, role: fresh.role, openedAt: fresh.openedAt, expiresAfter: gov.promotion.expires_after }, tally, input.now);
-  if (state.status === "expired") return close(deps, input, fresh, { outcome: "expired", by: null, decidedBy: "expiry (no decision in time)", reason: null }, byReaction ? tally : null);
-  if (state.status === "approved") return promote(deps, input, fresh, reactions);
+  const tally = demotion ? tallyDemotion(reactions, input.roster, gov, fresh) : tallyReactions({ reactions, roster: input.roster, governance: gov, candidate: fresh.login });
+  // A demotion in its notice cannot be approved nor expire: its decision opens when the notice ends.
+  const notice = fresh.notice ? { endsAt: fresh.notice.endsAt, over: input.now.getTime() >= Date.parse(fresh.notice.endsAt) } : undefined;
+  if (!notice || notice.over) {
+    const state = proposalState({ candidate: fresh.login, role: fresh.role, openedAt: decisionOpensAt(fresh), expiresAfter: gov.promotion.expires_after }, tally, input.now);
+    if (state.status === "expired") return close(deps, input, fresh, { outcome: "expired", by: null, decidedBy: "expiry (no decision in time)", reason: null }, byReaction ? tally : null);
+    if (state.status === "approved") return demotion ? demote(deps, input, fresh, reactions) : promote(deps, input, fresh, reactions);
+  }
   const pullStatus = fresh.pullRequest ? { number: fresh.pullRequest.number, url: fresh.pullRequest.url, state: fresh.pullRequest.state } : undefined;
   // With `pull_request`, a status comment only once there is something to say: the pull request was closed.
   if (byReaction || pullStatus?.state === "closed" || fresh.statusCommentId !== undefined) {
-    await upsertStatus(deps, input, fresh, renderStatusComment(byReaction ? tally : null, { candidate: fresh.login, role: fresh.role, webUrl: deps.webUrl }, pullStatus));
+    await upsertStatus(deps, input, fresh, renderStatusComment(byReaction ? tally : null, refOf(deps, input, fresh), pullStatus, notice));
   }
   return { kind: "pending", tally };
 }
@@ -234,7 +257,7 @@ async function close(deps: DecideDeps, input: DecideInput, record: ProposalRecor
         date: today(input.now),
         subject: record.login,
         role: null,
-        evidence: [],
+        evidence: closing.activity ? [cancellingActivityRow(closing.activity)] : [],
         approvers: (tally?.approvals ?? []).map((v) => v.login),
         objectors: (tally?.objections ?? []).map((v) => v.login),
         reason: closing.reason,
@@ -251,13 +274,15 @@ async function close(deps: DecideDeps, input: DecideInput, record: ProposalRecor
   });
   if (landed.kind === "not-applied") return { kind: "not-applied", reason: landed.reason };
   const id = landed.id;
-  const expiresAt = proposalExpiresAt(record.openedAt, gov.promotion.expires_after);
+  const expiresAt = proposalExpiresAt(decisionOpensAt(record), gov.promotion.expires_after);
   const outcome: Outcome =
     closing.outcome === "rejected"
       ? { kind: "rejected", decisionId: id, by: closing.by ?? "", reason: closing.reason ?? "" }
       : closing.outcome === "withdrawn"
         ? { kind: "withdrawn", decisionId: id, by: closing.by ?? record.login }
-        : { kind: "expired", decisionId: id, expiresAt, approvals: tally?.approvals.length ?? 0, quorum: tally?.quorum ?? gov.promotion.quorum };
+        : closing.outcome === "cancelled"
+          ? { kind: "cancelled", decisionId: id, why: closing.reason ?? closing.decidedBy, link: closing.activity?.url ?? null }
+          : { kind: "expired", decisionId: id, expiresAt, approvals: tally?.approvals.length ?? 0, quorum: tally?.quorum ?? gov.promotion.quorum };
   await finishDecided(deps, input, record, closing.outcome, id, renderOutcomeComment(outcome, refOf(deps, input, record)), `the proposal was ${closing.outcome} (${id})`);
   return { kind: "decided", outcome: closing.outcome, decision: id };
 }

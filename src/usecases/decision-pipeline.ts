@@ -32,7 +32,7 @@ import { nextCodeowners } from "../plan/plan-codeowners.js";
 import { applyRosterChange, type RosterChange } from "../plan/roster-edit.js";
 import { commitChange, type ChangePlan, type CommitChangePort } from "./commit-change.js";
 import type { RosterCommit } from "./current-governance.js";
-import { loadProposalByIssue, proposalKey, withLease, type ProposalRecord, type RecordStore } from "./proposal-records.js";
+import { loadProposalByIssue, recordKey, withLease, type ProposalRecord, type RecordStore } from "./proposal-records.js";
 
 // ---------------------------------------------------------------- the lease
 
@@ -86,7 +86,7 @@ export async function withProposalLease<T>(
   const record = await loadProposalByIssue(deps.store, repo, issue);
   if (!record) return { kind: "not-a-proposal" };
   if (record.state === "closed" && opts.whenClosed !== "run") return { kind: "closed-already" };
-  const key = proposalKey(record.repo, record.login, record.role);
+  const key = recordKey(record);
   const attempt = async (): Promise<T | LeaseRefusal> => {
     const fresh = (await loadProposalByIssue(deps.store, record.repo, record.issue)) ?? record;
     if (fresh.state === "closed" && opts.whenClosed !== "run") return { kind: "closed-already" };

@@ -26,6 +26,7 @@ export function refOf(deps: Pick<DecideDeps, "webUrl">, input: DecideInput, reco
     candidate: record.login,
     role: record.role,
     webUrl: deps.webUrl,
+    kind: record.kind === "demotion" ? ("demotion" as const) : ("promotion" as const),
     logUrl: `${deps.webUrl}/${input.repo.owner}/${input.repo.repo}/blob/${input.branch}/${input.governance.log.path}`,
   };
 }
@@ -48,7 +49,7 @@ export async function finish(
     [
       ...before,
       { kind: "comment.create", repo: input.repo, issueNumber: input.issue, body: comment },
-      { kind: "issue.close", repo: input.repo, number: input.issue, reason: outcome === "rejected" || outcome === "withdrawn" || outcome === "expired" ? "not_planned" : "completed" },
+      { kind: "issue.close", repo: input.repo, number: input.issue, reason: outcome === "approved" || outcome === "manual" ? "completed" : "not_planned" },
     ],
     deps.log,
   );

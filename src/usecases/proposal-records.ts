@@ -6,9 +6,27 @@
  * issue carries a hidden marker with the same key, and when the store has no
  * record (a crash between creating the issue and recording it), the app finds
  * its issue by label and marker before it would open another.
+ *
+ * Demotions (emeritus for inactivity, rotation past a term limit) are
+ * proposals too — one issue per person and role, decided by the same rules —
+ * but their person key lives apart (`demotion:…`): a demotion of alice as
+ * maintainer must not overwrite the record of the promotion that made her
+ * one, which the promotion flow's cooling-off reads.
  */
 
-export type ProposalKind = "promotion" | "nomination";
+export type ProposalKind = "promotion" | "nomination" | "demotion";
+
+/** Why a demotion was proposed, and its notice (SPEC "Demotion and rotation"). */
+export interface DemotionNotice {
+  /** `inactive`: no counted activity for `inactive_after` (emeritus); `term`: held past `term_limit` (rotation). */
+  reason: "inactive" | "term";
+  /** ISO-8601: the notice ends here; approvals count from then, and the expiry counts from then. */
+  endsAt: string;
+  /** The last counted contribution measured when the notice opened; null when none was known. */
+  lastActivity: { at: string; url: string | null } | null;
+  /** The roster's `since` for the role, when the notice opened. */
+  since: string;
+}
 
 export interface ProposalRecord {
   /** "owner/name" as GitHub spells it. */
@@ -18,8 +36,10 @@ export interface ProposalRecord {
   kind: ProposalKind;
   issue: number;
   state: "open" | "closed";
-  /** ISO-8601; the expiry counts from here. */
+  /** ISO-8601; the expiry counts from here (a demotion's from its notice's end: `decisionOpensAt`). */
   openedAt: string;
+  /** Demotions only: why, and when the notice ends. */
+  notice?: DemotionNotice;
   /** Who nominated (nominations only). */
   nominatedBy?: string;
   /** The nominator's reason, as written (escaped when rendered). */
@@ -31,8 +51,11 @@ export interface ProposalRecord {
   pullRequest?: PromotionPullRecord;
   /** Set when closed. */
   closedAt?: string;
-  /** `manual`: the promotion pull request was merged without the approvals, logged as a manual roster change. */
-  outcome?: "approved" | "rejected" | "expired" | "withdrawn" | "manual";
+  /**
+   * `manual`: the promotion pull request was merged without the approvals, logged as a manual roster change.
+   * `cancelled`: a demotion closed by counted activity during its notice, or because the person no longer holds the role.
+   */
+  outcome?: "approved" | "rejected" | "expired" | "withdrawn" | "manual" | "cancelled";
   decision?: string;
 }
 
@@ -66,6 +89,21 @@ export function proposalKey(repo: string, login: string, role: string): string {
   return `proposal:${lower(repo)}:${lower(login)}:${role}`;
 }
 
+/** The record of the latest demotion proposal for (repo, login, role). */
+export function demotionKey(repo: string, login: string, role: string): string {
+  return `demotion:${lower(repo)}:${lower(login)}:${role}`;
+}
+
+/** The person key of `record`: its kind's key for (repo, login, role); also the name of its lease. */
+export function recordKey(record: Pick<ProposalRecord, "repo" | "login" | "role" | "kind">): string {
+  return record.kind === "demotion" ? demotionKey(record.repo, record.login, record.role) : proposalKey(record.repo, record.login, record.role);
+}
+
+/** When approvals start to count and the expiry starts to run: the end of a demotion's notice, a promotion's opening. */
+export function decisionOpensAt(record: Pick<ProposalRecord, "openedAt" | "notice">): string {
+  return record.notice?.endsAt ?? record.openedAt;
+}
+
 /** The record of the proposal an issue carries. */
 export function proposalIssueKey(repo: string, issue: number): string {
   return `proposal-issue:${lower(repo)}#${issue}`;
@@ -74,7 +112,7 @@ export function proposalIssueKey(repo: string, issue: number): string {
 export async function saveProposal(store: RecordStore, record: ProposalRecord): Promise<void> {
   // The issue key is written first: a reader that finds the person's key can always follow it to the issue.
   await store.setValue(proposalIssueKey(record.repo, record.issue), record);
-  await store.setValue(proposalKey(record.repo, record.login, record.role), record);
+  await store.setValue(recordKey(record), record);
 }
 
 export function loadProposalByIssue(store: RecordStore, repo: string, issue: number): Promise<ProposalRecord | null> {
@@ -83,6 +121,10 @@ export function loadProposalByIssue(store: RecordStore, repo: string, issue: num
 
 export function loadProposalFor(store: RecordStore, repo: string, login: string, role: string): Promise<ProposalRecord | null> {
   return store.getValue<ProposalRecord>(proposalKey(repo, login, role));
+}
+
+export function loadDemotionFor(store: RecordStore, repo: string, login: string, role: string): Promise<ProposalRecord | null> {
+  return store.getValue<ProposalRecord>(demotionKey(repo, login, role));
 }
 
 /**

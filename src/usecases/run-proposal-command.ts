@@ -93,6 +93,10 @@ async function closeByCommand(deps: ProposalCommandDeps, input: Input, command: 
   if (!record || record.state !== "open") return `This issue is not an open proposal, so there is nothing to ${command.name} here.`;
   const refused = refusal(deps, input, command.name, record.login);
   if (refused) return refused;
+  // A demotion is not the holder's to withdraw: counted activity cancels an inactivity notice, an approver may /reject it.
+  if (command.name === "withdraw" && record.kind === "demotion") {
+    return `A demotion notice cannot be withdrawn by the person it is about. ${record.notice?.reason === "inactive" ? "Any counted contribution (a merged pull request, a review) cancels it; " : ""}an approver may comment ${codeSpan("/reject <reason>")} to keep you in the role, or you may ${codeSpan("/step-down")} at once.`;
+  }
   if (command.name === "withdraw") {
     const out = await closeProposal(deps.decide, decideInput(input), { outcome: "withdrawn", by: record.login, decidedBy: `${record.login} (/withdraw)`, reason: null });
     return mustLand(deps, input, out, "withdrawal");

@@ -3,8 +3,8 @@
  * safety limits (share per sweep, never the last holder of the top role).
  */
 import { governanceSchema } from "../../src/config/schema.js";
-import { daysUntilInactive, selectDemotions } from "../../src/ladder/inactivity.js";
-import { ago, NOW, roster } from "./builders.js";
+import { daysUntilInactive, lastCountedActivity, roleBelow, selectDemotions } from "../../src/ladder/inactivity.js";
+import { ago, NOW, pr, review, roster } from "./builders.js";
 
 function ladder(demotion: Record<string, unknown> = {}) {
   return governanceSchema.parse({
@@ -61,10 +61,49 @@ describe("selectDemotions", () => {
   });
 });
 
+describe("selectDemotions with resting holders", () => {
+  it("leaves out people in cooling-off without counting them against the share", () => {
+    const r = roster([["m1", "member", 900], ["m2", "member", 900], ["m3", "member", 900], ["m4", "member", 900], ["a", "maintainer", 10]]);
+    const out = selectDemotions({ governance: ladder(), roster: r, lastActivity: new Map(), open: [], resting: [{ login: "M1", role: "member" }], now: NOW });
+    expect(out.propose.map((p) => p.login)).toEqual(["m2"]);
+    expect(out.waiting.map((w) => w.login)).toEqual(["m3", "m4"]);
+  });
+});
+
 describe("daysUntilInactive", () => {
   it("counts from the last activity, or from the role's day when none is known", () => {
     expect(daysUntilInactive(ago(65), "2020-01-01", "365d", NOW)).toBe(300);
     expect(daysUntilInactive(null, ago(400).slice(0, 10), "365d", NOW)).toBe(-35);
     expect(daysUntilInactive(ago(1), "2020-01-01", null, NOW)).toBeNull();
+  });
+});
+
+describe("lastCountedActivity", () => {
+  it("is the newest counted merged PR or review per login, by the counting rules; none for excluded authors and bots", () => {
+    const gov = governanceSchema.parse({ version: 1, ladder: [{ role: "member", requires: { merged_prs: 1 } }], counting: { exclude_labels: ["trivial"], exclude_authors: ["robot"] } });
+    const ledger = {
+      pullRequests: [
+        pr("ana", 30, { number: 1 }),
+        pr("ana", 5, { number: 2, labels: ["trivial"] }),
+        pr("robot", 1, { number: 3 }),
+        pr("bo", 400, { number: 4 }),
+        pr("ana", -3, { number: 5 }),
+      ],
+      reviews: [review("bo", "ana", 20, { id: 7, prNumber: 1 }), review("bo", "bo", 2, { id: 8, prNumber: 4 }), review("cy", "ana", 1, { id: 9, prNumber: 1, state: "DISMISSED" })],
+    };
+    const out = lastCountedActivity(ledger, gov.counting, ["Ana", "bo", "robot", "cy", "nobody"], NOW);
+    expect(out).toEqual(
+      new Map([
+        ["ana", { at: ago(30), url: "https://github.com/acme/widgets/pull/1" }],
+        ["bo", { at: ago(20), url: "https://github.com/acme/widgets/pull/1#pullrequestreview-7" }],
+      ]),
+    );
+  });
+});
+
+describe("roleBelow", () => {
+  it("is the rung below, or null (emeritus) from the lowest rung or an unknown role", () => {
+    const gov = ladder();
+    expect([roleBelow(gov, "maintainer"), roleBelow(gov, "member"), roleBelow(gov, "nope")]).toEqual(["member", null, null]);
   });
 });

@@ -100,6 +100,21 @@ describe("tallyReactions", () => {
     expect(tally([...reactions].reverse())).toEqual(t);
   });
 
+  it("with countFrom (a demotion's notice end), a 👍 from before it or of unknown time does not count; a 👎 counts whenever given", () => {
+    const at = (login: string, content: string, createdAt?: string): Reaction => ({ login, type: "User", content, ...(createdAt ? { createdAt } : {}) });
+    const t = tallyReactions({
+      reactions: [at("mia", "+1", "2026-12-03T23:59:59Z"), at("Max", "+1", "2026-12-04T00:00:00Z"), at("mo", "+1"), at("cand", "+1", "2026-12-05T00:00:00Z")],
+      roster: ROSTER,
+      governance: GOV,
+      candidate: "cand",
+      countFrom: "2026-12-04T00:00:00Z",
+    });
+    expect(t.approvals.map((v) => v.login)).toEqual(["Max"]);
+    expect(t.ignored.map((i) => `${i.login}:${i.why}`)).toEqual(["cand:candidate", "mia:before-notice-end", "mo:before-notice-end"]);
+    const held = tallyReactions({ reactions: [at("mia", "-1", "2026-11-01T00:00:00Z"), at("Max", "+1", "2026-12-05T00:00:00Z"), at("mo", "+1", "2026-12-05T00:00:00Z")], roster: ROSTER, governance: GOV, candidate: "cand", countFrom: "2026-12-04T00:00:00Z" });
+    expect([held.approvals.length, held.blocked, held.approved]).toEqual([2, true, false]);
+  });
+
   it("lists eligible approvers once each, by login", () => {
     expect(eligibleApprovers(ROSTER, GOV)).toEqual(["Max", "mia", "mo"]);
     expect(eligibleApprovers(ROSTER, GOV, "MAX")).toEqual(["mia", "mo"]);
