@@ -266,7 +266,15 @@ describe("during the notice", () => {
     const issue = noticeOf("dan");
     const command = (sender: string, name: "withdraw" | "reject") =>
       answerProposalCommand(
-        { store, propose: { ...deps(), github: gh.port() }, decide: deps(), measure: deps().measure, webUrl: "https://github.com", retry: { queued: false, rerun: false } },
+        {
+          store,
+          propose: { ...deps(), github: gh.port() },
+          decide: deps(),
+          appeal: { ...deps(), github: { ...gh.port(), findOpenAppeals: async () => [] }, hasCountedContribution: async () => true },
+          measure: deps().measure,
+          webUrl: "https://github.com",
+          retry: { queued: false, rerun: false },
+        },
         { repo, issue, branch: "main", sender, governance, roster: roster(), rosterValid: true, now: at(2) },
         name === "withdraw" ? { kind: "ok", name: "withdraw", args: {}, line: 1 } : { kind: "ok", name: "reject", args: { reason: "dan is on leave" }, line: 1 },
       );
