@@ -17,6 +17,8 @@ import { replaceCachedRoster } from "../usecases/current-governance.js";
 import type { DecideDeps } from "../usecases/decide-proposal.js";
 import { measureContributor } from "../usecases/measure-contributor.js";
 import type { AppealDeps } from "../usecases/handle-appeal.js";
+import { lastActivityFromLedger } from "../usecases/decide-demotion.js";
+import { DEMOTION_LABEL, DEMOTION_MARKER, type DemotionSweepDeps } from "../usecases/demotion-sweep.js";
 import { APPEAL_LABEL, APPEAL_MARKER } from "../render/appeal-comments.js";
 import { PROMOTION_LABEL, PROMOTION_MARKER, type ProposeDeps } from "../usecases/propose-promotion.js";
 import { keepAccessOf } from "./access-ports.js";
@@ -29,6 +31,8 @@ export interface ProposalPorts {
   propose: ProposeDeps;
   decide: DecideDeps;
   appeal: AppealDeps;
+  /** The sweep's emeritus and rotation notices (usecases/demotion-sweep.ts). */
+  demote: DemotionSweepDeps;
   /** The standing of one person from the ledger; `without` leaves one PR out (the standing before it merged). */
   measure(login: string, roster: Roster, without?: { repo: string; number: number }): Promise<Standing>;
 }
@@ -51,8 +55,32 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
       log.warn({ err }, "could not bring access in step after the decision; the next sweep retries"),
     );
   };
+  // Counted activity for demotion notices: a review triggered by any comment can cancel one, not only the sweep.
+  const lastActivity = lastActivityFromLedger(measureDeps, { repo, governance, now: services.clock });
+  const decide: DecideDeps = {
+    store: services.store,
+    github: {
+      listReactions: (r, n) => listIssueReactions(gh, r, n),
+      readBranchFiles: gh.readBranchFiles,
+      execute,
+      getPull: (r, n) => getPull(gh, r, n),
+      listPullReviews: (r, n) => listPullReviews(gh, r, n),
+    },
+    log,
+    holder,
+    webUrl: services.settings.webUrl,
+    measure,
+    lastActivity,
+    onRosterChanged,
+  };
   return {
     measure,
+    decide,
+    demote: {
+      ...decide,
+      github: { ...decide.github, findOpenDemotions: (r) => findOpenAppIssues(gh, services.appLogin, r, { label: DEMOTION_LABEL, kind: DEMOTION_MARKER }) },
+      lastActivity,
+    },
     appeal: {
       store: services.store,
       github: { readBranchFiles: gh.readBranchFiles, execute, findOpenAppeals: (r) => findOpenAppIssues(gh, services.appLogin, r, { label: APPEAL_LABEL, kind: APPEAL_MARKER }) },
@@ -63,20 +91,5 @@ export function proposalPorts(octokit: Octokit, services: Services, log: Logger,
       onRosterChanged,
     },
     propose: { store: services.store, github: { findOpenProposals, execute, readBranchFiles: gh.readBranchFiles }, log, holder, webUrl: services.settings.webUrl },
-    decide: {
-      store: services.store,
-      github: {
-        listReactions: (r, n) => listIssueReactions(gh, r, n),
-        readBranchFiles: gh.readBranchFiles,
-        execute,
-        getPull: (r, n) => getPull(gh, r, n),
-        listPullReviews: (r, n) => listPullReviews(gh, r, n),
-      },
-      log,
-      holder,
-      webUrl: services.settings.webUrl,
-      measure,
-      onRosterChanged,
-    },
   };
 }

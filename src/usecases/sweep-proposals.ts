@@ -1,7 +1,8 @@
 /**
  * The sweep's proposal part for one repository: move every open proposal on
  * (reactions send no webhook; expiry needs a clock), then propose whoever
- * the numbers now call for, at most MAX_NEW_PROPOSALS_PER_SWEEP at a time.
+ * the numbers now call for, at most MAX_NEW_PROPOSALS_PER_SWEEP at a time;
+ * then the emeritus and rotation notices (usecases/demotion-sweep.ts).
  * One request to list the open proposals, one per open proposal for its
  * reactions; measuring reads the ledger only.
  */
@@ -15,12 +16,13 @@ import { eligibleProposals, openProposal, type ProposeDeps } from "./propose-pro
 import { contributionQuery } from "./reply-ladder.js";
 import { reviewIfProposal, type ReviewIfProposalDeps } from "./review-if-proposal.js";
 import { governanceInForce } from "./governance-in-force.js";
+import { sweepDemotions, type DemotionSweepDeps } from "./demotion-sweep.js";
 
 /** New proposals one sweep opens per repository at most; the rest wait for the next sweep (GitHub's content limits, and a readable queue for approvers). */
 export const MAX_NEW_PROPOSALS_PER_SWEEP = 10;
 
 export interface SweepProposalsDeps extends Omit<ReviewIfProposalDeps, "portsFor" | "store"> {
-  portsFor(governance: Governance): { decide: DecideDeps; propose: ProposeDeps };
+  portsFor(governance: Governance): { decide: DecideDeps; propose: ProposeDeps; demote?: DemotionSweepDeps };
   store: ReviewIfProposalDeps["store"] & Pick<LedgerStore, "listPullRequests" | "listReviews">;
   /** Says whether the history is read enough to measure; rejects (HistoryPendingError) when not. */
   historyGate: HistoryGate;
@@ -43,15 +45,23 @@ export async function sweepProposals(deps: SweepProposalsDeps, repo: RepoRef, br
   const query = contributionQuery(governance, repo);
   const [pullRequests, reviews] = await Promise.all([deps.store.listPullRequests(query), deps.store.listReviews(query)]);
   const eligible = eligibleProposals(measureAll({ pullRequests, reviews }, governance, roster, now));
-  const propose = deps.portsFor(governance).propose;
+  const ports = deps.portsFor(governance);
   let opened = 0;
+  let waiting = 0;
   for (const [index, { standing, role }] of eligible.entries()) {
     if (opened >= MAX_NEW_PROPOSALS_PER_SWEEP) {
-      deps.log.info({ waiting: eligible.length - index }, "more people are eligible; the next sweep proposes them");
-      return { opened, waiting: eligible.length - index };
+      waiting = eligible.length - index;
+      deps.log.info({ waiting }, "more people are eligible; the next sweep proposes them");
+      break;
     }
-    const out = await openProposal(propose, { repo, branch, standing, role, kind: "promotion", governance, roster, now });
+    const out = await openProposal(ports.propose, { repo, branch, standing, role, kind: "promotion", governance, roster, now });
     if (out.kind === "opened") opened++;
   }
-  return { opened, waiting: 0 };
+  // Emeritus and rotation notices, after the promotions: their own failure is logged and waits for the next sweep.
+  if (ports.demote) {
+    await sweepDemotions(ports.demote, { repo, branch, governance, roster, now }).catch((err: unknown) =>
+      deps.log.error({ err }, "demotion sweep of this repository failed; the next sweep retries"),
+    );
+  }
+  return { opened, waiting };
 }

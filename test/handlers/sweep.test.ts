@@ -91,8 +91,10 @@ describe("the periodic sweep", () => {
     await sweepNow(probot, services);
     expect(cursors()).toEqual([null]);
     // The ladder is cached and the installation token too: listing installations and repositories, one page of
-    // history, then the open promotion issues (whose reactions the sweep re-reads; there are none).
-    expect(fake.requests.map((r) => r.route)).toEqual(["GET /app/installations", "GET /installation/repositories", "POST /graphql", "GET /repos/{owner}/{repo}/issues"]);
+    // history, then the open promotion issues (whose reactions the sweep re-reads; there are none), then the open
+    // demotion notices (one list: the store's records are checked against GitHub's, for a crash between the two).
+    expect(fake.requests.map((r) => r.route)).toEqual(["GET /app/installations", "GET /installation/repositories", "POST /graphql", "GET /repos/{owner}/{repo}/issues", "GET /repos/{owner}/{repo}/issues"]);
+    expect(fake.requests.filter((r) => r.route === "GET /repos/{owner}/{repo}/issues").map((r) => r.query.labels)).toEqual(["stewards:promotion", "stewards:demotion"]);
     // Then access, once per repository, with the owner's kind from the repository list (no request for it).
     expect(accessSyncs.map((c) => [c.repo.repo, c.defaultBranch, c.ownerType, c.report])).toEqual([[REPO, "main", "Organization", true]]);
     expect(fake.requests.every(isReadRequest)).toBe(true);
