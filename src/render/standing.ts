@@ -11,6 +11,8 @@
  */
 import type { Governance } from "../config/schema.js";
 import type { Evidence, RequirementResult, RungResult, Standing } from "../ladder/standing.js";
+import { daysUntilInactive } from "../ladder/inactivity.js";
+import { describeDuration, parseDuration } from "../config/duration.js";
 import { hasWords, listWords, neededWords, plural, requirementName, shortfallWords, skipWords } from "./standing-words.js";
 
 export interface StandingMarkdownOptions {
@@ -50,6 +52,8 @@ export function renderStandingMarkdown(standing: Standing, governance: Governanc
 
   const held = standing.rungs.filter((r) => r.status === "held");
   if (held.length > 0) out.push(`Held: ${held.map((r) => `**${escapeMarkdown(r.role)}** ✅`).join(", ")}.`, "");
+  const activity = inactivityLine(standing, governance, opts.now);
+  if (activity) out.push(activity, "");
 
   for (const rung of standing.rungs) {
     if (rung.status === "held") continue;
@@ -61,6 +65,23 @@ export function renderStandingMarkdown(standing: Standing, governance: Governanc
     out.push("", `The whole ladder, everyone's progress and the repository's governance health: [${escapeMarkdown(opts.healthUrl)}](${opts.healthUrl})`);
   }
   return out.join("\n");
+}
+
+/**
+ * For a role holder, how far they are from the inactivity threshold
+ * (`demotion.inactive_after`): the last counted contribution and the days
+ * left, or that the threshold has passed and a notice comes with the sweep.
+ */
+function inactivityLine(standing: Standing, governance: Governance, now: Date | undefined): string | null {
+  const after = governance.demotion.inactive_after;
+  if (!standing.currentRole || !standing.currentRoleSince || after === null || !now) return null;
+  const days = daysUntilInactive(standing.lastCountedAt, standing.currentRoleSince, after, now);
+  if (days === null) return null;
+  const last = standing.lastCountedAt ? `Last counted contribution: ${standing.lastCountedAt.slice(0, 10)}` : "No counted contribution since the role was granted";
+  const threshold = describeDuration(parseDuration(after));
+  return days >= 0
+    ? `${last}; ${days} day${days === 1 ? "" : "s"} left before the inactivity threshold (${threshold} without a counted contribution).`
+    : `${last}: past the inactivity threshold (${threshold}), so the sweep tells the holder first with an emeritus notice.`;
 }
 
 /**

@@ -154,3 +154,17 @@ This comment will be edited with the standing as soon as the history is read; th
     expect(text).toContain("1 PR whose labels are not known yet");
   });
 });
+
+describe("the inactivity threshold in /ladder", () => {
+  it("tells a holder how many days are left, and when they are past it", () => {
+    const s = measureOne("ana", anaLedger(), specLadder(), roster([["ana", "member", 142]]), NOW);
+    const body = renderStandingMarkdown(s, specLadder(), { webUrl: WEB, now: NOW });
+    // The last counted contribution (a review) was a day before NOW: 364 days left of 365.
+    expect(body).toMatch(/^Last counted contribution: 2025-05-31; 364 days left before the inactivity threshold \(365 days without a counted contribution\)\.$/m);
+    const idle = measureOne("old", { pullRequests: [], reviews: [] }, specLadder(), roster([["old", "member", 400]]), NOW);
+    expect(renderStandingMarkdown(idle, specLadder(), { webUrl: WEB, now: NOW })).toMatch(/No counted contribution since the role was granted: past the inactivity threshold \(365 days\)/);
+    // Not for someone without a role, nor without a clock.
+    expect(renderStandingMarkdown(measureOne("x", anaLedger(), specLadder(), EMPTY_ROSTER, NOW), specLadder(), { webUrl: WEB, now: NOW })).not.toMatch(/inactivity/);
+    expect(renderStandingMarkdown(s, specLadder(), { webUrl: WEB })).not.toMatch(/inactivity/);
+  });
+});
