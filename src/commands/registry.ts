@@ -36,7 +36,7 @@ export const audienceText: Readonly<Record<Audience, string>> = {
   candidate: "the candidate",
   panel: "members of the appeal's panel",
   "role-holders": "role holders",
-  "decision-subject": "the person a decision is about (anyone, for a ladder change)",
+  "decision-subject": "the person a decision is about (for a ladder or manual roster change, anyone who has contributed)",
 };
 
 /** The arguments each command yields once parsed, by command name. */

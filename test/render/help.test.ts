@@ -27,7 +27,7 @@ describe("renderCommandTable", () => {
 "| command | who | what it does |
 | --- | --- | --- |
 | \`/ladder [@user]\` | anyone | Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing. |
-| \`/appeal [D-n] <reason>\` | the person a decision is about (anyone, for a ladder change) | Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. |
+| \`/appeal [D-n] <reason>\` | the person a decision is about (for a ladder or manual roster change, anyone who has contributed) | Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. |
 | \`/reject <reason>\` | approvers | Reject an open proposal; the reason goes into the decision log. |
 | \`/withdraw\` | the candidate | Withdraw your own proposal. |
 | \`/uphold\` | members of the appeal's panel | Vote to keep the appealed decision. |
@@ -61,7 +61,7 @@ describe("renderHelp", () => {
 | command | who | what it does |
 | --- | --- | --- |
 | \`/ladder [@user]\` | anyone | Show where a person stands on every rung of the ladder: each requirement, the measured value and what is missing. |
-| \`/appeal [D-n] <reason>\` | the person a decision is about (anyone, for a ladder change) | Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. |
+| \`/appeal [D-n] <reason>\` | the person a decision is about (for a ladder or manual roster change, anyone who has contributed) | Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. |
 | \`/reject <reason>\` | approvers | Reject an open proposal; the reason goes into the decision log. |
 | \`/withdraw\` | the candidate | Withdraw your own proposal. |
 | \`/uphold\` | members of the appeal's panel | Vote to keep the appealed decision. |
@@ -108,7 +108,7 @@ Write \`/stewards help\` to see the commands."
 
 \`/appeal\` is not available yet in this version of Stewards.
 
-Usage: \`/appeal [D-n] <reason>\`. Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. Who may use it: the person a decision is about (anyone, for a ladder change).
+Usage: \`/appeal [D-n] <reason>\`. Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. Who may use it: the person a decision is about (for a ladder or manual roster change, anyone who has contributed).
 For example: \`/appeal D-0042 I was active during that period\`
 
 Write \`/stewards help\` to see the commands."
@@ -169,7 +169,7 @@ Usage: \`/stewards help\`. List the commands. Who may use it: anyone."
 
 \`/appeal\` is not available yet in this version of Stewards.
 
-Usage: \`/appeal [D-n] <reason>\`. Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. Who may use it: the person a decision is about (anyone, for a ladder change).
+Usage: \`/appeal [D-n] <reason>\`. Contest a decision: opens an appeal decided by a rotating panel of people who did not make it. Who may use it: the person a decision is about (for a ladder or manual roster change, anyone who has contributed).
 For example: \`/appeal D-0042 I was active during that period\`
 
 Write \`/stewards help\` to see the commands."
