@@ -181,8 +181,10 @@ async function reviewOpen(deps: DecideDeps, input: DecideInput, opened: Proposal
     if (state.status === "approved") return demotion ? demote(deps, input, fresh, reactions) : promote(deps, input, fresh, reactions);
   }
   const pullStatus = fresh.pullRequest ? { number: fresh.pullRequest.number, url: fresh.pullRequest.url, state: fresh.pullRequest.state } : undefined;
-  // With `pull_request`, a status comment only once there is something to say: the pull request was closed.
-  if (byReaction || pullStatus?.state === "closed" || fresh.statusCommentId !== undefined) {
+  // A status comment only once there is something to say beyond the issue's own text: a vote (counted or
+  // not), a quorum out of reach, the pull request closed. Until then a sweep's review writes nothing.
+  const votes = byReaction && (tally.approvals.length > 0 || tally.objections.length > 0 || tally.ignored.length > 0 || !tally.reachable);
+  if (votes || pullStatus?.state === "closed" || fresh.statusCommentId !== undefined) {
     await upsertStatus(deps, input, fresh, renderStatusComment(byReaction ? tally : null, refOf(deps, input, fresh), pullStatus, notice));
   }
   return { kind: "pending", tally };

@@ -16,7 +16,9 @@ const INSTALLATION = 8;
 const SECRET = "e2e-secret";
 const SLOW = 180_000;
 const ladder = readFileSync("fixtures/governance/spec-example.yml", "utf8");
-const ROSTER = "members:\n  - login: alice\n    role: maintainer\n    since: 2025-01-15\n  - login: bob\n    role: reviewer\n    since: 2025-02-01\n";
+/** Roles granted 60 days ago: nobody here is inactive (demotion.inactive_after), so the sweep opens no emeritus notices. */
+const RECENT = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
+const ROSTER = `members:\n  - login: alice\n    role: maintainer\n    since: ${RECENT}\n  - login: bob\n    role: reviewer\n    since: ${RECENT}\n`;
 const PROJECT_RULESET = {
   name: "main is protected",
   target: "branch" as const,

@@ -20,6 +20,8 @@ const INSTALLATION = 7;
 const SECRET = "e2e-secret";
 const SLOW = 180_000;
 const ladder = readFileSync("fixtures/governance/spec-example.yml", "utf8");
+/** Roles granted 60 days ago: nobody here is inactive (demotion.inactive_after), so the sweep opens no emeritus notices. */
+const RECENT = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
 const ROSTER = [
   "members:",
   ...[
@@ -28,7 +30,7 @@ const ROSTER = [
     ["erin", "maintainer"],
     ["carol", "reviewer"],
     ["dan", "member"],
-  ].map(([login, role]) => `  - login: ${login}\n    role: ${role}\n    since: 2025-01-15`),
+  ].map(([login, role]) => `  - login: ${login}\n    role: ${role}\n    since: ${RECENT}`),
   "",
 ].join("\n");
 const PROTECTION = {
