@@ -23,7 +23,9 @@ import type { MarkedIssue } from "../github/issue-reads.js";
 import { drawPanel } from "../ladder/appeal-panel.js";
 import { checkAppeal, type AppealedDecision, type PriorAppeal } from "../ladder/appeal-limits.js";
 import { tallyAppeal, type AppealTally, type AppealVote } from "../ladder/appeal-tally.js";
-import { eligibleApprovers } from "../ladder/tally.js";
+import { approverRoles, eligibleApprovers } from "../ladder/tally.js";
+import { mayRun } from "../commands/permissions.js";
+import { commandSpec } from "../commands/registry.js";
 import { decisionNumber, formatDecisionId, type DecisionDraft } from "../log/decision-entry.js";
 import { parseLog, type ParsedEntry } from "../log/parse-log.js";
 import type { RepoRef } from "../plan/actions.js";
@@ -194,7 +196,8 @@ export async function voteOnAppeal(deps: AppealDeps, input: VoteInput): Promise<
   const first = await deps.store.getValue<AppealRecord>(recordKey(repo, input.issue));
   if (!first) return "This issue is not an appeal, so there is nothing to vote on here.";
   if (first.state === "closed") return "This appeal has been decided; its outcome is final.";
-  const onPanel = first.panel.some((l) => lower(l) === lower(input.sender));
+  // Who may vote is the registry's declaration (`who: "panel"`), decided by the one permission rule.
+  const onPanel = mayRun(commandSpec(input.vote).who, { sender: input.sender, candidate: null, roster: input.roster, approverRoles: approverRoles(input.governance), panel: first.panel }).ok;
   if (!onPanel) return `Only the panel (${first.panel.map((l) => userLink(l, deps.webUrl)).join(", ")}) votes on this appeal; your vote is not counted.`;
   if (!eligibleApprovers(input.roster, input.governance).some((l) => lower(l) === lower(input.sender))) {
     return `You no longer hold an approver role, so your vote on this appeal is not counted.`;

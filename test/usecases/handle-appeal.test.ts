@@ -216,6 +216,19 @@ describe("voting and the outcome", () => {
     expect(logOf()[2]).toMatchObject({ appeal: { outcome: "overturned", votes: [{ login: "alice", vote: "overturn" }, { login: "carol", vote: "overturn" }] } });
   });
 
+  it("an overturned emeritus decision gives the role back", async () => {
+    gh.files.set(".github/roster.yml", `${rosterText()}emeritus:\n  - login: olga\n    role: maintainer\n    since: 2026-12-01\n    decision: D-0002\n`);
+    gh.files.set("GOVERNANCE-LOG.md", appendEntries(gh.files.get("GOVERNANCE-LOG.md")!, [decision({ kind: "emeritus", subject: "olga", role: { from: "maintainer", to: null }, deciders: ["alice", "bob"], proposed: undefined })]).text);
+    expect(await file(0, "olga", "I was on parental leave", "D-0002")).toMatch(/opened/);
+    const issue = [...gh.issues.keys()][0]!;
+    expect(gh.issues.get(issue)!.assignees).toEqual(["carol", "dan", "erin"]);
+    await vote(issue, "carol", "overturn", "leave is not inactivity");
+    await vote(issue, "erin", "overturn");
+    expect(roster().members.find((m) => m.login === "olga")).toMatchObject({ role: "maintainer", decision: "D-0004" });
+    expect(roster().emeritus.some((e) => e.login === "olga")).toBe(false);
+    expect(logOf().at(-1)).toMatchObject({ kind: "appeal outcome", role: { from: null, to: "maintainer" }, appeal: { outcome: "overturned" } });
+  });
+
   it("an overturned promotion takes the role away again", async () => {
     gh.files.set(".github/roster.yml", rosterText("  - login: ana\n    role: member\n    since: 2026-12-01\n    decision: D-0002\n"));
     gh.files.set("GOVERNANCE-LOG.md", appendEntries(gh.files.get("GOVERNANCE-LOG.md")!, [decision({ kind: "promotion", subject: "ana", role: { from: null, to: "member" }, deciders: ["alice", "bob"], proposed: undefined })]).text);
