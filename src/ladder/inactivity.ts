@@ -19,7 +19,7 @@ import { parseDuration } from "../config/duration.js";
 import type { Counting, Governance, Roster } from "../config/schema.js";
 import { countingRules } from "./counting-rules.js";
 import { indexLedger } from "./ledger-index.js";
-import { classifyHistory, evidenceOf } from "./person-history.js";
+import { classifyHistory, countInWindow, evidenceOf } from "./person-history.js";
 import type { Ledger } from "./standing.js";
 
 const DAY_MS = 86_400_000;
@@ -130,4 +130,24 @@ export function lastCountedActivity(ledger: Ledger, counting: Counting, logins: 
     out.set(login, { at: new Date(last.ts).toISOString(), url: evidence.url || null });
   }
   return out;
+}
+
+/**
+ * Every contributor's counted merged PRs and reviews (distinct PRs) over the
+ * `windowMs` before `now`, by the same counting rules as measuring: what an
+ * onboarding ladder is fitted to (plan/onboarding-ladder.ts). Excluded
+ * accounts and bots are left out; people with nothing counted too.
+ */
+export function countedInWindow(ledger: Ledger, counting: Counting, now: Date, windowMs: number): Array<{ login: string; mergedPrs: number; reviews: number }> {
+  const rules = countingRules(counting);
+  const since = now.getTime() - windowMs;
+  const out: Array<{ login: string; mergedPrs: number; reviews: number }> = [];
+  for (const [key, person] of indexLedger(ledger)) {
+    if (rules.exclusion(person.spelling)) continue;
+    const history = classifyHistory(key, person, rules, now.getTime());
+    const mergedPrs = countInWindow(history.pullRequests, since, 0, false).count;
+    const reviews = countInWindow(history.reviews, since, 0, true).count;
+    if (mergedPrs + reviews > 0) out.push({ login: person.spelling, mergedPrs, reviews });
+  }
+  return out.sort((a, b) => a.login.toLowerCase().localeCompare(b.login.toLowerCase()));
 }

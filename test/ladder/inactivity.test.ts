@@ -3,8 +3,8 @@
  * safety limits (share per sweep, never the last holder of the top role).
  */
 import { governanceSchema } from "../../src/config/schema.js";
-import { daysUntilInactive, lastCountedActivity, roleBelow, selectDemotions } from "../../src/ladder/inactivity.js";
-import { ago, NOW, pr, review, roster } from "./builders.js";
+import { countedInWindow, daysUntilInactive, lastCountedActivity, roleBelow, selectDemotions } from "../../src/ladder/inactivity.js";
+import { ago, DAY, NOW, pr, review, roster } from "./builders.js";
 
 function ladder(demotion: Record<string, unknown> = {}) {
   return governanceSchema.parse({
@@ -105,5 +105,20 @@ describe("roleBelow", () => {
   it("is the rung below, or null (emeritus) from the lowest rung or an unknown role", () => {
     const gov = ladder();
     expect([roleBelow(gov, "maintainer"), roleBelow(gov, "member"), roleBelow(gov, "nope")]).toEqual(["member", null, null]);
+  });
+});
+
+describe("countedInWindow", () => {
+  it("counts merged PRs and distinct PRs reviewed inside the window, by the counting rules, leaving out bots and the excluded", () => {
+    const ledger = {
+      pullRequests: [pr("ana", 10), pr("ana", 20), pr("ana", 400), pr("ana", 5, { labels: ["trivial"] }), pr("dependabot[bot]", 3), pr("bo", 30)],
+      reviews: [review("ana", "bo", 10, { prNumber: 7 }), review("ana", "bo", 11, { prNumber: 7 }), review("cy", "bo", 12, { prNumber: 8 }), review("cy", "cy", 12, { prNumber: 9 })],
+    };
+    const counting = { exclude_authors: ["dependabot[bot]"], exclude_labels: ["trivial"], min_changed_lines: 1, paths: [] };
+    expect(countedInWindow(ledger, counting, NOW, 365 * DAY)).toEqual([
+      { login: "ana", mergedPrs: 2, reviews: 1 },
+      { login: "bo", mergedPrs: 1, reviews: 0 },
+      { login: "cy", mergedPrs: 0, reviews: 1 },
+    ]);
   });
 });
