@@ -105,7 +105,8 @@ function renderBody(input: OnboardingPullInput, limits: Limits): string {
     );
     if (files.holders.length > limits.holders) out.push(`- and ${files.holders.length - limits.holders} more (all in ${code(rosterPath)})`);
   }
-  const climbing = input.standings.filter((s) => !s.excluded && s.next !== null && !files.holders.some((h) => sameLogin(h.login, s.login)));
+  const holding = new Set(files.holders.map((h) => h.login.toLowerCase()));
+  const climbing = input.standings.filter((s) => !s.excluded && s.next !== null && !holding.has(s.login.toLowerCase()));
   const ranked = [...climbing].sort((a, b) => progress(b) - progress(a) || a.login.toLowerCase().localeCompare(b.login.toLowerCase()));
   out.push("");
   if (ranked.length === 0) out.push("No other contributor was measured in the last year's history.");
@@ -159,8 +160,6 @@ function renderBody(input: OnboardingPullInput, limits: Limits): string {
 
 const code = (text: string) => codeSpan(text);
 
-const sameLogin = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 /** Repository text escaped, cut first to `max` characters (cutting after escaping could split an escape). */
 function clip(text: string, max: number): string {
   const one = text.length > max ? `${text.slice(0, max)}…` : text;
@@ -194,7 +193,9 @@ function rungWords(r: Rung, below: Rung | undefined): string {
   if (counted.length) parts.push(`requires ${counted.join(" and ")} in the last ${durationWords(q.window ?? DEFAULT_WINDOW)}`);
   if (q.tenure) parts.push(`${durationWords(q.tenure)} since the first counted contribution`);
   if (q.time_in_role) parts.push(`${durationWords(q.time_in_role)} as ${below ? code(below.role) : "the role below"}`);
-  return parts.length ? parts.join("; ") : "by nomination only";
+  const words = parts.length ? parts.join("; ") : "by nomination only";
+  const teams = r.grants.teams;
+  return teams.length ? `${words}; its holders are kept in ${teams.length === 1 ? "team" : "teams"} ${listWords(teams.map(code))}` : words;
 }
 
 /** How far along the next rung a person is, 0 to 1: the mean of each requirement's share met. */

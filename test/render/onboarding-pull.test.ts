@@ -167,6 +167,7 @@ Nobody yet: no contributor meets the next rung's requirements.
     const fences = text.match(/^`{3,}/gm) ?? [];
     expect(fences).toHaveLength(2);
     expect(text).toContain("[maya](https://github.com/maya)");
+    expect(text).toContain("; its holders are kept in team `maintainers`.");
   });
 
   it("a CODEOWNERS block with backticks in it cannot end its fence", () => {
