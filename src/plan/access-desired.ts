@@ -17,6 +17,11 @@ export const DEFAULT_MAX_REMOVAL_SHARE = 0.25;
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** GitHub team slugs: lower-case letters, digits, `-`, `_` and `.`. Anything else never reaches a request or a file. */
 const TEAM_SLUG = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
+
+/** True for a string that can be a GitHub team slug (see TEAM_SLUG). */
+export function isTeamSlug(slug: string): boolean {
+  return TEAM_SLUG.test(slug);
+}
 const BRANCH_PATTERN = /[*?[\]~]/;
 
 export interface DesiredTeam {

@@ -119,6 +119,37 @@ export function applyRosterChange(
   return fail("edit-failed", "the roster file is shaped in a way the app could not edit safely; make the change by hand");
 }
 
+/** What createRoster gives: the new file and what it parses to, or why not. */
+export type RosterCreateResult = { ok: true; text: string; roster: Roster } | { ok: false; error: RosterEditError };
+
+/**
+ * A new roster file (ROSTER_HEADER first) holding exactly `roster`, for a
+ * repository that has none yet (the onboarding pull request seeds one). In
+ * one pass, where granting each person in turn would re-parse a growing file
+ * once per person. The same checks as a change: each login, date and
+ * decision id well-formed, each role on the ladder, one entry per person; and
+ * the same guarantee: no text is returned that does not parse to exactly
+ * `roster`. Pure; never throws.
+ */
+export function createRoster(roster: Roster, governance: Pick<Governance, "ladder" | "roster">): RosterCreateResult {
+  const roles = governance.ladder.map((r) => r.role);
+  const seen = new Set<string>();
+  for (const e of [...roster.members, ...roster.emeritus]) {
+    if (!isUserLogin(e.login)) return fail("invalid-change", `\`${e.login}\` is not a GitHub username`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(e.since)) return fail("invalid-change", `\`${e.since}\` is not a date as YYYY-MM-DD`);
+    if (e.decision !== undefined && !/^D-\d{4,}$/.test(e.decision)) return fail("invalid-change", `\`${e.decision}\` is not a decision id such as D-0001`);
+    if (!roles.includes(e.role)) return fail("unknown-role", `\`${e.role}\` is not a role on the ladder`);
+  }
+  for (const m of roster.members) {
+    if (seen.has(m.login.toLowerCase())) return fail("invalid-change", `${m.login} is listed twice; one entry per person`);
+    seen.add(m.login.toLowerCase());
+  }
+  const text = freshRoster(roster);
+  const reparsed = parseRoster(text, governance);
+  if (reparsed.ok && sameRoster(reparsed.roster, roster)) return { ok: true, text, roster: reparsed.roster };
+  return fail("edit-failed", "the new roster did not read back as intended (a bug to report)");
+}
+
 // ---------------------------------------------------------------------------
 // Deciding the new roster
 
