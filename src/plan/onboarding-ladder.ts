@@ -99,6 +99,8 @@ export function fitLadder(preset: PresetName, year: readonly YearOfContributions
 }
 
 const yamlString = (s: string) => JSON.stringify(s);
+/** A YAML line with its comment aligned, always at least one space before the `#` (YAML needs it). */
+const commented = (line: string, comment: string) => `${line.padEnd(27)} # ${comment}`;
 
 /**
  * `.github/governance.yml` for `fitted`, every field commented. Written out
@@ -118,15 +120,15 @@ export function renderGovernanceYaml(fitted: FittedLadder, opts: { teams: Record
     out.push(`  - role: ${r.role}`);
     if (r.description) out.push(`    description: ${yamlString(r.description)}`);
     out.push("    requires:");
-    out.push(`      merged_prs: ${r.merged_prs}`.padEnd(28) + "# pull requests authored and merged, inside the window");
-    if (r.reviews !== null) out.push(`      reviews: ${r.reviews}`.padEnd(28) + "# reviews given on other people's pull requests, inside the window");
-    if (r.tenure) out.push(`      tenure: ${r.tenure}`.padEnd(28) + "# time since the first counted contribution");
-    if (r.time_in_role) out.push(`      time_in_role: ${r.time_in_role}`.padEnd(28) + "# time holding the role below");
-    out.push(`      window: ${r.window}`.padEnd(28) + "# contributions older than this do not count");
+    out.push(commented(`      merged_prs: ${r.merged_prs}`, "pull requests authored and merged, inside the window"));
+    if (r.reviews !== null) out.push(commented(`      reviews: ${r.reviews}`, "reviews given on other people's pull requests, inside the window"));
+    if (r.tenure) out.push(commented(`      tenure: ${r.tenure}`, "time since the first counted contribution"));
+    if (r.time_in_role) out.push(commented(`      time_in_role: ${r.time_in_role}`, "time holding the role below"));
+    out.push(commented(`      window: ${r.window}`, "contributions older than this do not count"));
     const teams = opts.teams[r.role] ?? [];
     if (teams.length) {
       out.push("    grants:");
-      out.push(`      teams: [${teams.join(", ")}]`.padEnd(28) + "# organisation teams the role's holders are kept in");
+      out.push(commented(`      teams: [${teams.map(yamlString).join(", ")}]`, "organisation teams the role's holders are kept in"));
     }
   }
   out.push(
@@ -135,8 +137,8 @@ export function renderGovernanceYaml(fitted: FittedLadder, opts: { teams: Record
     "  exclude_labels: []        # pull requests with these labels do not count",
     "  min_changed_lines: 1      # a pull request smaller than this does not count",
     "promotion:",
-    `  approvers: [${fitted.approvers.join(", ")}]`.padEnd(28) + "# roles whose 👍 counts",
-    `  quorum: ${fitted.quorum}`.padEnd(28) + "# approvals needed",
+    commented(`  approvers: [${fitted.approvers.join(", ")}]`, "roles whose 👍 counts"),
+    commented(`  quorum: ${fitted.quorum}`, "approvals needed"),
     "  approve_with: reaction    # reaction: 👍 on the issue | pull_request: merging a roster pull request | either",
     "  objection: block          # a 👎 from an approver holds the proposal (ignore: it does not)",
     "  expires_after: 30d        # an undecided proposal closes as expired",
