@@ -92,7 +92,8 @@ const PER_PAGE = 100;
 /** More pages than any team or list the app manages has; a guard against a server that never stops. */
 const MAX_PAGES = 50;
 
-async function allPages<T>(client: ReadClient, route: string, params: Record<string, unknown>): Promise<T[]> {
+/** Every page of a REST list, 100 a page (at most MAX_PAGES); rejects with the client's error. */
+export async function allPages<T>(client: ReadClient, route: string, params: Record<string, unknown>): Promise<T[]> {
   const out: T[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
     const res = await client.request(route, { ...params, per_page: PER_PAGE, page });
@@ -106,12 +107,13 @@ async function allPages<T>(client: ReadClient, route: string, params: Record<str
 /** The permission a 403 on `route` points at, in app.yml's words. */
 function permissionFor(route: string): string {
   if (/\/orgs\/\{org\}\/(teams|members)/.test(route)) return "members: read";
-  if (/\/(protection|rulesets)/.test(route)) return "administration: read";
+  if (/\/(protection|rulesets)/.test(route) || /^GET \/repos\/\{owner\}\/\{repo\}\/teams$/.test(route)) return "administration: read";
   if (/\/collaborators/.test(route)) return "metadata: read";
   return "contents: read";
 }
 
-function unreadable(route: string, err: unknown): Unreadable {
+/** A 403 on `route` as a fact: the permission app.yml must grant, and GitHub's message. */
+export function unreadable(route: string, err: unknown): Unreadable {
   const message = String((err as { response?: { data?: { message?: unknown } } }).response?.data?.message ?? (err as Error).message ?? "forbidden");
   return { state: "unreadable", permission: permissionFor(route), message: `403 ${message}` };
 }

@@ -22,8 +22,12 @@ export interface BlockLines {
 /** What to do with the CODEOWNERS file (see nextCodeowners). */
 export type CodeownersChange = { kind: "unchanged" } | { kind: "malformed"; path: string } | { kind: "write"; path: string; text: string; blockLines: BlockLines };
 
-/** Where the stewards block sits in a CODEOWNERS text (0-based line indexes), absent, or malformed. */
-function findBlock(lines: readonly string[]): { begin: number; end: number } | null | "malformed" {
+/**
+ * Where the stewards block sits in a CODEOWNERS text's lines (0-based line
+ * indexes of its BEGIN and END lines), null when there is none, or
+ * `malformed` (not exactly one BEGIN followed by exactly one END).
+ */
+export function findBlock(lines: readonly string[]): { begin: number; end: number } | null | "malformed" {
   const begins = lines.flatMap((l, i) => (l.trim() === BLOCK_BEGIN ? [i] : []));
   const ends = lines.flatMap((l, i) => (l.trim() === BLOCK_END ? [i] : []));
   if (begins.length === 0 && ends.length === 0) return null;

@@ -99,6 +99,45 @@ describe("fake GitHub: organisations and teams", () => {
     await expect(octokit.rest.orgs.getMembershipForUser({ org: "acme", username: "stranger" })).rejects.toMatchObject({ status: 404 });
   });
 
+  it("lists a repository's teams with their permission there: org-wide, or the repository's own grant, or none", async () => {
+    fake.addRepo({ owner: "acme", name: "gadgets", installationId: 7 });
+    fake.setTeamRepoPermission("acme", "maintainers", "acme", "widgets", "maintain");
+    fake.addTeam("acme", "owners", { members: ["olivia"], permission: "pull" });
+    fake.setTeamRepoPermission("acme", "owners", "acme", "widgets", "admin");
+    fake.addTeam("acme", "elsewhere");
+    fake.setTeamRepoPermission("acme", "elsewhere", "acme", "widgets", null);
+    const teams = await octokit.rest.repos.listTeams(repo);
+    expect(teams.data.map((t) => [t.slug, t.permission, t.permissions])).toEqual([
+      ["maintainers", "maintain", { pull: true, triage: true, push: true, maintain: true, admin: false }],
+      ["reviewers", "push", { pull: true, triage: true, push: true, maintain: false, admin: false }],
+      ["owners", "admin", { pull: true, triage: true, push: true, maintain: true, admin: true }],
+    ]);
+    // The grant is the repository's alone; the org-wide permission stays what it was.
+    const gadgets = await octokit.rest.repos.listTeams({ owner: "acme", repo: "gadgets" });
+    expect(gadgets.data.map((t) => [t.slug, t.permission])).toEqual([
+      ["maintainers", "push"],
+      ["reviewers", "push"],
+      ["owners", "pull"],
+      ["elsewhere", "push"],
+    ]);
+    // Access follows the grant: bob is admin of widgets only through the team's grant there.
+    const admins = await octokit.rest.repos.listCollaborators({ ...repo, permission: "admin" });
+    expect(admins.data.map((c) => c.login).sort()).toEqual(["olivia"]);
+    const maintainers = await octokit.rest.repos.listCollaborators({ ...repo, permission: "maintain" });
+    expect(maintainers.data.map((c) => c.login).sort()).toEqual(["alice", "bob", "olivia"]);
+    const page = await octokit.rest.repos.listTeams({ ...repo, per_page: 2, page: 2 });
+    expect(page.data.map((t) => t.slug)).toEqual(["owners"]);
+    await expect(octokit.rest.repos.listTeams({ owner: "acme", repo: "nope" })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("lists no teams for a repository a user owns, and refuses a grant there or for an unknown team", async () => {
+    fake.addRepo({ owner: "octocat", name: "hello", ownerType: "User", installationId: 8 });
+    const mine = new Octokit({ auth: { token: fake.issueToken(8) }, baseUrl: fake.apiUrl });
+    await expect(mine.rest.repos.listTeams({ owner: "octocat", repo: "hello" })).resolves.toMatchObject({ data: [] });
+    expect(() => fake.setTeamRepoPermission("acme", "maintainers", "octocat", "hello", "admin")).toThrow(/not a repository of acme/);
+    expect(() => fake.setTeamRepoPermission("acme", "ghosts", "acme", "widgets", "admin")).toThrow(/no team acme\/ghosts/);
+  });
+
   it("takes someone who left the organisation out of its teams", async () => {
     fake.setOrgRole("acme", "alice", null);
     expect(fake.teamMembers("acme", "maintainers")).toEqual(["bob"]);

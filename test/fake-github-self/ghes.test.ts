@@ -88,4 +88,14 @@ describe("fake GitHub in GHES mode", () => {
   it("refuses a ghes option that contradicts the spec option", async () => {
     await expect(startFakeGitHub({ ghes: "3.19", spec: "api.github.com" })).rejects.toThrow(/another description/);
   });
+
+  it("lists a repository's teams in GHES's shape (checked against the ghes-3.19 description)", async () => {
+    fake.addTeam("acme", "maintainers", { members: ["alice"] });
+    fake.setTeamRepoPermission("acme", "maintainers", "acme", "widgets", "maintain");
+    const octokit = new Octokit({ auth: { token: fake.issueToken(7) }, baseUrl: fake.apiUrl });
+    const teams = await octokit.rest.repos.listTeams({ owner: "acme", repo: "widgets" });
+    expect(teams.data.map((t) => [t.slug, t.permission, t.permissions?.maintain])).toEqual([["maintainers", "maintain", true]]);
+    await expect(octokit.rest.users.getByUsername({ username: "nobody-at-all" })).rejects.toMatchObject({ status: 404 });
+    fake.assertNoViolations();
+  });
 });

@@ -16,9 +16,11 @@ import {
   protectionFromInput,
   repoAccess,
   repoTeam,
+  repoTeams,
   resolveActors,
   rulesetAppliesToBranch,
   rulesetFromInput,
+  teamRepoPermission,
 } from "./access-state.js";
 import {
   branchJson,
@@ -234,6 +236,12 @@ const getCollaboratorPermission = withRepo((ctx, repo) => {
   if (!account) return notFound();
   const { permission } = effectiveAccess(ctx.state, repo, account.login);
   return { status: 200, body: collaboratorPermissionJson(ctx.urls, account, permission === "none" && !repo.private ? "pull" : permission) };
+});
+
+/** Teams with access to the repository (GET …/teams), each with its permission there; an empty list for a user-owned repository. */
+const listRepoTeams = withRepo((ctx, repo) => {
+  const org = repo.owner.type === "Organization" ? findOrg(ctx.state, repo.owner.login) : undefined;
+  return paginate(ctx, org ? repoTeams(ctx.state, repo).map(({ team, permission }) => teamJson(ctx.urls, org, team, permission)) : []);
 });
 
 const checkCollaborator = withRepo((ctx, repo) => {
@@ -480,7 +488,7 @@ const getCodeownersErrors = withRepo((ctx, repo) => {
     }
     if (owner.org.toLowerCase() !== repo.owner.login.toLowerCase()) return false;
     const team = repoTeam(ctx.state, repo, owner.slug);
-    return Boolean(team && team.privacy !== "secret" && permissionRank(team.permission) >= permissionRank("push"));
+    return Boolean(team && team.privacy !== "secret" && permissionRank(teamRepoPermission(ctx.state, repo, team)) >= permissionRank("push"));
   };
   return { status: 200, body: { errors: codeownersErrors(blob.toString("utf8"), path, isKnown) } };
 });
@@ -501,6 +509,7 @@ export const accessRestHandlers: Record<string, RestHandler> = {
   "repos/list-collaborators": listCollaborators,
   "repos/get-collaborator-permission-level": getCollaboratorPermission,
   "repos/check-collaborator": checkCollaborator,
+  "repos/list-teams": listRepoTeams,
   "repos/get-branch": getBranch,
   "repos/get-branch-protection": getProtection,
   "repos/update-branch-protection": putProtection,

@@ -67,8 +67,12 @@ function teamUrls(urls: FakeUrls, org: FakeOrg, team: FakeTeam): Json {
   };
 }
 
-/** A team as listed (team), e.g. in GET /orgs/{org}/teams and in protection restrictions. */
-export function teamJson(urls: FakeUrls, org: FakeOrg, team: FakeTeam): Json {
+/**
+ * A team as listed (team), e.g. in GET /orgs/{org}/teams and in protection
+ * restrictions; `permission` is the team's on one repository where the list is
+ * a repository's (GET /repos/{owner}/{repo}/teams), else its org-wide one.
+ */
+export function teamJson(urls: FakeUrls, org: FakeOrg, team: FakeTeam, permission: RepoPermission = team.permission): Json {
   return {
     id: team.id,
     node_id: nodeId("Team", team.id),
@@ -77,8 +81,8 @@ export function teamJson(urls: FakeUrls, org: FakeOrg, team: FakeTeam): Json {
     description: team.description,
     privacy: team.privacy,
     notification_setting: "notifications_enabled",
-    permission: team.permission,
-    permissions: permissionFlags(team.permission),
+    permission,
+    permissions: permissionFlags(permission),
     ...teamUrls(urls, org, team),
     type: "organization",
     organization_id: org.account.id,

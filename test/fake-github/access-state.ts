@@ -24,7 +24,7 @@ export interface FakeTeam {
   description: string | null;
   /** "secret" teams are visible to their members and owners only: CODEOWNERS cannot use them. */
   privacy: "closed" | "secret";
-  /** What the team may do on every repository of the organisation (the fake does not model per-repository team grants). */
+  /** What the team may do on every repository of the organisation, unless a repository grants it otherwise (`RepoAccess.teamGrants`). */
   permission: RepoPermission;
   /** Active members by lower-cased login, in the order they joined. */
   members: Map<string, { account: FakeAccount; role: TeamRole }>;
@@ -156,6 +156,8 @@ export interface RepoAccess {
   protections: Map<string, FakeBranchProtection>;
   /** Rulesets by id, in creation order. */
   rulesets: Map<number, FakeRuleset>;
+  /** Teams whose access to this repository differs from their org-wide `permission`, by team id ("none": no access here). */
+  teamGrants: Map<number, RepoPermission | "none">;
 }
 
 /** Everything access-related the fake holds. */
@@ -182,7 +184,7 @@ export function repoAccess(state: FakeState, repo: FakeRepo): RepoAccess {
   const access = accessState(state);
   let r = access.repos.get(repo.id);
   if (!r) {
-    r = { collaborators: new Map(), protections: new Map(), rulesets: new Map() };
+    r = { collaborators: new Map(), protections: new Map(), rulesets: new Map(), teamGrants: new Map() };
     access.repos.set(repo.id, r);
   }
   return r;
@@ -272,13 +274,27 @@ export function effectiveAccess(state: FakeState, repo: FakeRepo, login: string)
   if (org && membership) permission = maxPermission(permission, membership.role === "admin" ? "admin" : org.basePermission);
   const direct = repoAccess(state, repo).collaborators.get(key);
   if (direct) permission = maxPermission(permission, direct.permission);
-  for (const team of teamsOf(state, repo, login)) permission = maxPermission(permission, team.permission);
+  for (const team of teamsOf(state, repo, login)) permission = maxPermission(permission, teamRepoPermission(state, repo, team));
   return { permission, direct: Boolean(direct), orgMember: Boolean(membership) };
 }
 
 /** True when a person may push to the repository (write access or more). */
 export function canPush(state: FakeState, repo: FakeRepo, login: string): boolean {
   return permissionRank(effectiveAccess(state, repo, login).permission) >= permissionRank("push");
+}
+
+/** What a team of the repository's organisation may do on it: the repository's own grant, else the team's org-wide permission. */
+export function teamRepoPermission(state: FakeState, repo: FakeRepo, team: FakeTeam): RepoPermission | "none" {
+  return repoAccess(state, repo).teamGrants.get(team.id) ?? team.permission;
+}
+
+/** Teams of the repository's organisation with any access to it, in creation order, each with its permission there; none for a user-owned repository. */
+export function repoTeams(state: FakeState, repo: FakeRepo): Array<{ team: FakeTeam; permission: RepoPermission }> {
+  const org = repo.owner.type === "Organization" ? findOrg(state, repo.owner.login) : undefined;
+  return [...(org?.teams.values() ?? [])].flatMap((team) => {
+    const permission = teamRepoPermission(state, repo, team);
+    return permission === "none" ? [] : [{ team, permission }];
+  });
 }
 
 /** A team of the repository's organisation by slug, or undefined. */
@@ -372,6 +388,20 @@ export function teamMembers(state: FakeState, org: string, slug: string): string
   return [...team.members.values()].map((m) => m.account.login);
 }
 
+/**
+ * Grants an organisation team a permission on one of the organisation's
+ * repositories (over its org-wide `permission`), or takes its access to that
+ * repository away (null), as PUT/DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo} do.
+ */
+export function setTeamRepoPermission(state: FakeState, org: string, slug: string, repo: FakeRepo, permission: RepoPermission | null): void {
+  const team = findOrg(state, org)?.teams.get(slug.toLowerCase());
+  if (!team) throw new Error(`fake GitHub: no team ${org}/${slug}; call addTeam first`);
+  if (repo.owner.type !== "Organization" || repo.owner.login.toLowerCase() !== team.org.toLowerCase()) {
+    throw new Error(`fake GitHub: ${repo.owner.login}/${repo.name} is not a repository of ${team.org}`);
+  }
+  repoAccess(state, repo).teamGrants.set(team.id, permission ?? "none");
+}
+
 /** Makes someone a direct collaborator with a permission, or removes them (null). */
 export function setCollaborator(state: FakeState, repo: FakeRepo, login: string, permission: RepoPermission | null): void {
   const collaborators = repoAccess(state, repo).collaborators;
@@ -426,7 +456,7 @@ export function resolveActors(state: FakeState, repo: FakeRepo, input: Partial<A
   for (const slug of uniqueLower(input.teams ?? [])) {
     const team = repoTeam(state, repo, slug);
     if (!team) throw new ProtectionInputError(422, "Validation Failed", [{ resource: "Team", field, code: "invalid", value: slug, message: `${slug} is not a team of ${repo.owner.login}` }]);
-    if (permissionRank(team.permission) < permissionRank("push")) {
+    if (permissionRank(teamRepoPermission(state, repo, team)) < permissionRank("push")) {
       if (policy === "throw") throw new Error(`fake GitHub: team ${team.org}/${team.slug} has no write access`);
       continue;
     }
@@ -619,6 +649,8 @@ export interface FakeAccessHelpers {
   setOrgRole(org: string, login: string, role: OrgRole | null): void;
   /** Accepts the organisation invitation a team PUT sent, making its pending team memberships active. */
   acceptOrgInvitation(org: string, login: string): void;
+  /** Grants a team a permission on one repository of its organisation (over its org-wide one), or takes its access there away (null). */
+  setTeamRepoPermission(org: string, slug: string, owner: string, repo: string, permission: RepoPermission | null): void;
   /** Makes someone a direct collaborator of a repository with a permission, or removes them (null). */
   setCollaborator(owner: string, repo: string, login: string, permission: RepoPermission | null): void;
   /**
@@ -642,6 +674,7 @@ export function accessHelpers(state: FakeState): FakeAccessHelpers {
     teamMembers: (org, slug) => teamMembers(state, org, slug),
     setOrgRole: (org, login, role) => setOrgRole(state, org, login, role),
     acceptOrgInvitation: (org, login) => acceptOrgInvitation(state, org, login),
+    setTeamRepoPermission: (org, slug, owner, repo, permission) => setTeamRepoPermission(state, org, slug, state.requireRepo(owner, repo), permission),
     setCollaborator: (owner, repo, login, permission) => setCollaborator(state, state.requireRepo(owner, repo), login, permission),
     setBranchProtection: (owner, repo, branch, config) => {
       const r = state.requireRepo(owner, repo);

@@ -427,6 +427,10 @@ class FakeGitHubServer implements FakeGitHub {
     this.access.acceptOrgInvitation(org, login);
   }
 
+  setTeamRepoPermission(...args: Parameters<FakeAccessHelpers["setTeamRepoPermission"]>): void {
+    this.access.setTeamRepoPermission(...args);
+  }
+
   setCollaborator(...args: Parameters<FakeAccessHelpers["setCollaborator"]>): void {
     this.access.setCollaborator(...args);
   }

@@ -23,6 +23,9 @@ const ROUTE_PERMISSIONS: Array<[RegExp, string | null]> = [
   [/^\/repos\/\{owner\}\/\{repo\}\/issues/, "issues"],
   [/^\/repos\/\{owner\}\/\{repo\}\/pulls/, "pull_requests"],
   [/^\/repos\/\{owner\}\/\{repo\}\/(branches\/[^/]+\/protection|rulesets)/, "administration"],
+  // The teams with access and their permission there (onboarding's authority holders). Mapped
+  // to administration, which the app holds anyway; GitHub's page for the route was not checked.
+  [/^\/repos\/\{owner\}\/\{repo\}\/teams$/, "administration"],
   [/^\/orgs\/\{org\}\/(teams|members|memberships)/, "members"],
   // Whether an owner is an organisation (teams exist) or a personal account: public, no permission.
   [/^\/users\/\{username\}$/, null],
