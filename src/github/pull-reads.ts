@@ -67,3 +67,14 @@ export async function listPullReviews(client: ReadClient, repo: RepoRef, number:
   }
   return out;
 }
+
+/**
+ * The pull requests whose head is `branch` in the repository itself, open or
+ * closed, newest first (one request: the app's own branch has few). Rejects
+ * on failure. For the onboarding pull request: "opened once; closed unmerged,
+ * never again" is checked against GitHub too, not only the store.
+ */
+export async function listPullsFromBranch(client: ReadClient, repo: RepoRef, branch: string): Promise<PullState[]> {
+  const res = await client.request("GET /repos/{owner}/{repo}/pulls", { owner: repo.owner, repo: repo.repo, head: `${repo.owner}:${branch}`, state: "all", per_page: PER_PAGE });
+  return (res.data as PullJson[]).map(pullStateOf);
+}

@@ -11,6 +11,7 @@ import type { Probot } from "probot";
 import type { BackfillJobData } from "../queue/job-queue.js";
 import { syncAll } from "../runtime/history-ports.js";
 import type { Services } from "../runtime/services.js";
+import { onboardAfterBackfill } from "./onboarding.js";
 
 export async function runBackfillJob(app: Probot, services: Services, data: BackfillJobData, log: Probot["log"]): Promise<void> {
   const octokit = await app.auth(data.installationId);
@@ -18,4 +19,6 @@ export async function runBackfillJob(app: Probot, services: Services, data: Back
   const result = await syncAll(services, octokit, [data.repo], log);
   const failure = result.failed[0];
   if (failure) throw failure.error;
+  // First sight of a repository without a ladder: the onboarding pull request (its failure waits for the next sweep).
+  await onboardAfterBackfill(services, octokit, log, data.repo).catch((err: unknown) => log.warn({ err, repo: data.repo }, "onboarding check failed; the next sweep tries again"));
 }

@@ -15,6 +15,7 @@ import { sweepProposals } from "../usecases/sweep-proposals.js";
 import { sweepAccess } from "./access.js";
 import { healthSweepOf } from "./health-refresh.js";
 import { proposalDepsOf } from "./use-case-deps.js";
+import { onboardIfNoLadder } from "./onboarding.js";
 
 export { LAST_SWEEP_KEY, type SweepResult } from "../usecases/run-sweep.js";
 
@@ -35,6 +36,7 @@ export async function sweepNow(app: Pick<Probot, "auth" | "log">, base: Services
           return repos.map((r) => ({ ...r, ownerType: ownerTypeFrom(r.owner?.type) }));
         },
         syncHistories: (names) => syncAll(services, octokit, names, log),
+        onboarding: (repository, l) => onboardIfNoLadder(services, octokit, l, repository),
         proposals: (repo, branch, l) => sweepProposals(proposalDepsOf(services, octokit, l, repo), repo, branch),
         health: (repo, l) => healthSweepOf(services)(octokit, l, repo),
         access: (repo, branch, ownerType, l) => sweepAccess(services, octokit, l, repo, branch, ownerType),

@@ -25,6 +25,8 @@ export interface Settings {
    * to the health pages under it. Absent when not set: no such links.
    */
   publicUrl?: string;
+  /** STEWARDS_ONBOARDING: false opens no onboarding pull requests (default: on; absent means on). */
+  onboarding?: boolean;
 }
 
 export class SettingsError extends Error {}
@@ -42,6 +44,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!["true", "false", "1", "0", ""].includes(dry)) {
     throw new SettingsError(`STEWARDS_DRY_RUN must be true or false, not ${JSON.stringify(env.STEWARDS_DRY_RUN)}`);
   }
+  const onboarding = (env.STEWARDS_ONBOARDING ?? "true").trim().toLowerCase();
+  if (!["true", "false", "1", "0", ""].includes(onboarding)) {
+    throw new SettingsError(`STEWARDS_ONBOARDING must be true or false, not ${JSON.stringify(env.STEWARDS_ONBOARDING)}`);
+  }
   const host = env.GHE_HOST?.trim();
   const protocol = env.GHE_PROTOCOL?.trim() || "https";
   const publicUrl = env.STEWARDS_PUBLIC_URL?.trim().replace(/\/+$/, "");
@@ -56,6 +62,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dryRun: dry === "true" || dry === "1",
     webUrl: host ? `${protocol}://${host}` : "https://github.com",
     ...(publicUrl ? { publicUrl } : {}),
+    onboarding: !(onboarding === "false" || onboarding === "0"),
   };
 }
 

@@ -39,6 +39,8 @@ export interface InstallationSweep {
   repositories(): Promise<SweptRepository[]>;
   /** Brings each repository's ledger up to date, one at a time, each isolated from the others' failures. */
   syncHistories(fullNames: readonly string[]): Promise<{ failed: readonly unknown[] }>;
+  /** A repository without a ladder gets its onboarding pull request (once); one with a ladder costs a cache read. */
+  onboarding(repository: SweptRepository, log: Logger): Promise<unknown>;
   proposals(repo: RepoRef, branch: string, log: Logger): Promise<unknown>;
   health(repository: SweptRepository, log: Logger): Promise<unknown>;
   access(repo: RepoRef, branch: string, ownerType: OwnerType | undefined, log: Logger): Promise<unknown>;
@@ -80,6 +82,7 @@ async function sweepRepository(sweep: InstallationSweep, r: SweptRepository, log
   const [owner, name] = r.full_name.split("/") as [string, string];
   const repo = { owner, repo: name };
   const parts: Array<[string, () => Promise<unknown>]> = [
+    ["onboarding", () => sweep.onboarding(r, log)],
     ["proposal sweep", () => sweep.proposals(repo, r.default_branch, log)],
     ["health refresh", () => sweep.health(r, log)],
     ["access sweep", () => sweep.access(repo, r.default_branch, r.ownerType, log)],

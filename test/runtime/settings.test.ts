@@ -9,6 +9,7 @@ describe("readSettings (the operating contract)", () => {
       sweepIntervalMs: 15 * 60_000,
       dryRun: false,
       webUrl: "https://github.com",
+      onboarding: true,
     });
   });
 
@@ -18,6 +19,8 @@ describe("readSettings (the operating contract)", () => {
     [{ STEWARDS_DRY_RUN: "true" }, "dryRun", true],
     [{ STEWARDS_DRY_RUN: "TRUE" }, "dryRun", true],
     [{ STEWARDS_DRY_RUN: "false" }, "dryRun", false],
+    [{ STEWARDS_ONBOARDING: "false" }, "onboarding", false],
+    [{ STEWARDS_ONBOARDING: "true" }, "onboarding", true],
     [{ DATABASE_URL: "postgres://u@h/db" }, "databaseUrl", "postgres://u@h/db"],
     [{ APP_ID: " 12345 " }, "appId", "12345"],
     [{ STEWARDS_DATA_DIR: "/var/lib/stewards" }, "dataDir", "/var/lib/stewards"],
@@ -31,6 +34,7 @@ describe("readSettings (the operating contract)", () => {
     [{ SWEEP_INTERVAL: "often" }, /SWEEP_INTERVAL/],
     [{ SWEEP_INTERVAL: "10ms" }, /at least 1s/],
     [{ STEWARDS_DRY_RUN: "maybe" }, /STEWARDS_DRY_RUN/],
+    [{ STEWARDS_ONBOARDING: "no" }, /STEWARDS_ONBOARDING/],
   ])("refuses %j", (env, message) => {
     expect(() => readSettings(env as NodeJS.ProcessEnv)).toThrow(message);
   });
