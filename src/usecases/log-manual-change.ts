@@ -22,6 +22,7 @@
  */
 import type { Logger } from "../github/logger.js";
 import { appendEntries } from "../log/append-entries.js";
+import { parseLog } from "../log/parse-log.js";
 import type { DecisionDraft } from "../log/decision-entry.js";
 import type { RepoRef } from "../plan/actions.js";
 import type { GovernanceState, LadderChangeEffect, RosterEffect } from "../plan/ladder-change-effect.js";
@@ -73,19 +74,24 @@ export async function logManualChange(
     paths,
     log: deps.log,
     plan: (files): ChangePlan<string[]> => {
-      const log = appendEntries(files.get(gov.log.path) ?? null, drafts.map((d) => d.draft), { webUrl: deps.webUrl });
+      const logText = files.get(gov.log.path) ?? null;
+      const founding = foundingEntry(logText, input);
+      // The merge of the onboarding pull request: its founding entry already logs this roster and ladder.
+      const wanted = founding ? drafts.filter((d) => !(d.draft.kind === "ladder change" || (d.decision !== null && d.decision === founding))) : drafts;
+      if (wanted.length === 0) return { kind: "already-done", result: [founding ?? ""] };
+      const log = appendEntries(logText, wanted.map((d) => d.draft), { webUrl: deps.webUrl });
       const ids = log.entries.map((e) => e.id);
       if (log.appended === 0) return { kind: "already-done", result: ids };
       const written: Record<string, string> = { [gov.log.path]: log.text };
       const fills: DecisionFill[] = [];
-      drafts.forEach((d, i) => {
+      wanted.forEach((d, i) => {
         if (d.fill) fills.push({ ...d.fill, decision: ids[i]! });
       });
       const rosterText = files.get(gov.roster.path) ?? null;
       const filled = rosterText !== null && fills.length ? fillDecisionIds(rosterText, fills, gov) : null;
       if (filled) written[gov.roster.path] = filled.text;
       const sha = input.commitSha.slice(0, 7);
-      const what = drafts.length === 1 ? `log the hand edit in ${sha}` : `log the hand edits in ${sha}`;
+      const what = wanted.length === 1 ? `log the hand edit in ${sha}` : `log the hand edits in ${sha}`;
       return {
         kind: "commit",
         files: written,
@@ -111,7 +117,21 @@ export async function logManualChange(
  * roster is read against the new ladder), then one per person in roster
  * order. Pure.
  */
-export function manualChangeDrafts(input: ManualChangeInput, webUrl: string): { draft: DecisionDraft; fill: Omit<DecisionFill, "decision"> | null }[] {
+/**
+ * The id of the onboarding pull request's founding entry, when the log at the
+ * head is exactly that entry and no valid ladder was in force before the push
+ * (usecases/onboard-repository.ts): the push is that pull request's merge,
+ * and what it founds is logged already. Anything later is a hand edit again.
+ */
+function foundingEntry(logText: string | null, input: ManualChangeInput): string | null {
+  if (input.effect.compared || logText === null) return null;
+  const entries = parseLog(logText);
+  const only = entries.length === 1 ? entries[0] : undefined;
+  const key = `onboarding:${input.repo.owner}/${input.repo.repo}`.toLowerCase();
+  return only && only.key === key ? only.id : null;
+}
+
+export function manualChangeDrafts(input: ManualChangeInput, webUrl: string): { draft: DecisionDraft; fill: Omit<DecisionFill, "decision"> | null; decision: string | null }[] {
   const { effect } = input;
   const full = `${input.repo.owner}/${input.repo.repo}`;
   const day = input.now.toISOString().slice(0, 10);
@@ -122,7 +142,7 @@ export function manualChangeDrafts(input: ManualChangeInput, webUrl: string): { 
   const said = firstLine(input.message);
   const because = said ? `. Commit message: ${said}` : "";
   const base = { date: day, evidence: [], approvers: [], objectors: [], link, decidedBy };
-  const out: { draft: DecisionDraft; fill: Omit<DecisionFill, "decision"> | null }[] = [];
+  const out: { draft: DecisionDraft; fill: Omit<DecisionFill, "decision"> | null; decision: string | null }[] = [];
 
   const ruleWords = effect.rules.slice(0, MAX_RULES_NAMED).map(describeRuleChange);
   if (effect.rules.length > MAX_RULES_NAMED) ruleWords.push(`and ${effect.rules.length - MAX_RULES_NAMED} more`);
@@ -138,6 +158,7 @@ export function manualChangeDrafts(input: ManualChangeInput, webUrl: string): { 
         key: `ladder-change:${full.toLowerCase()}@${input.commitSha}`,
       },
       fill: null,
+      decision: null,
     });
   }
 
@@ -152,6 +173,7 @@ export function manualChangeDrafts(input: ManualChangeInput, webUrl: string): { 
         key: `manual-roster-change:${full.toLowerCase()}@${input.commitSha}:${c.login.toLowerCase()}`,
       },
       fill: c.after && c.after.decision === null ? { login: c.login, list: c.after.list } : null,
+      decision: c.after?.decision ?? null,
     });
   }
   return out;
