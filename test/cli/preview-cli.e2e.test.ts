@@ -11,6 +11,8 @@ import { isReadRequest } from "../fake-github/request-kinds.js";
 import type { FakeGitHub } from "../fake-github/server.js";
 import { startGhesFake } from "../support/ghes-fake.js";
 import { seedMemberCandidate } from "../support/seed-candidate.js";
+import { parseGovernance } from "../../src/config/parse-governance.js";
+import { parseRoster } from "../../src/config/parse-roster.js";
 
 const OWNER = "acme";
 const INSTALLATION = 7;
@@ -61,6 +63,12 @@ beforeAll(async () => {
   fake.addRepo({ owner: OWNER, name: "no-ladder", installationId: INSTALLATION });
   fake.addRepo({ owner: OWNER, name: "broken", installationId: INSTALLATION });
   fake.putFile(OWNER, "broken", ".github/governance.yml", ladder.replace("merged_prs: 15", "merged_prs: fifteen"));
+  // No ladder, a CODEOWNERS naming carol, alice an admin, a little history: what `stewards init` proposes from.
+  fake.addRepo({ owner: OWNER, name: "fresh", installationId: INSTALLATION });
+  fake.putFile(OWNER, "fresh", ".github/CODEOWNERS", "* @carol\n");
+  for (const l of ["alice", "carol"]) fake.setOrgRole(OWNER, l, "member");
+  fake.setCollaborator(OWNER, "fresh", "alice", "admin");
+  for (let i = 1; i <= 3; i++) fake.addMergedPullRequest(OWNER, "fresh", { number: i, author: "ana", mergedAt: new Date(now - i * DAY).toISOString(), additions: 3, deletions: 0 });
   token = fake.issueToken(INSTALLATION);
 }, 180_000);
 
@@ -72,6 +80,37 @@ beforeEach(() => fake.resetLog());
 
 afterEach(() => {
   fake.assertNoViolations();
+});
+
+describe("stewards init owner/repo", () => {
+  it("prints the onboarding pull request's files — a valid ladder, the founding roster and log — and writes nothing", async () => {
+    const run = await runCli(["init", `${OWNER}/fresh`], againstFake());
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    // Sections are headed by the file's path (the log's own `## D-…` headings are inside its section).
+    const headings = [".github/governance.yml", ".github/roster.yml", "GOVERNANCE-LOG.md", ".github/CODEOWNERS", "How the numbers were chosen"].map((h) => `\n## ${h}\n`);
+    const section = (path: string) => {
+      const start = run.stdout.indexOf(`\n## ${path}\n`);
+      expect(start).toBeGreaterThanOrEqual(0);
+      const from = start + path.length + 5;
+      const ends = headings.map((h) => run.stdout.indexOf(h, from)).filter((i) => i >= 0);
+      return run.stdout.slice(from, Math.min(...ends, run.stdout.length));
+    };
+    const governance = parseGovernance(section(".github/governance.yml"));
+    if (!governance.ok) throw new Error(JSON.stringify(governance.errors));
+    const roster = parseRoster(section(".github/roster.yml"), governance.governance);
+    expect(roster.ok && roster.roster.members.map((m) => m.login).sort()).toEqual(["alice", "carol"]);
+    expect(section("GOVERNANCE-LOG.md")).toMatch(/^## D-0001 — manual roster change/m);
+    expect(section(".github/CODEOWNERS")).toMatch(/^\* @carol\n/);
+    expect(fake.requests.filter((r) => !isReadRequest(r)).map((r) => r.route)).toEqual([]);
+  }, 60_000);
+
+  it("refuses a repository that has a ladder already, exit 1", async () => {
+    const run = await runCli(["init", `${OWNER}/widgets`], againstFake());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/has a ladder already/);
+    expect(run.stdout).toBe("");
+  }, 30_000);
 });
 
 describe("stewards preview owner/repo", () => {
