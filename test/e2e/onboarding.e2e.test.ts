@@ -21,6 +21,8 @@ import { parseLog } from "../../src/log/parse-log.js";
 const OWNER = "acme";
 const REPO = "fresh";
 const OTHER = "declined";
+const BROKEN = "broken-ladder";
+const FROZEN = "archived";
 const INSTALLATION = 13;
 const SECRET = "e2e-secret";
 const SLOW = 150_000;
@@ -37,7 +39,10 @@ const fileAt = (repo: string, path: string) => fake.file(OWNER, repo, path);
 
 beforeAll(async () => {
   fake = await startGhesFake();
-  for (const name of [REPO, OTHER]) fake.addRepo({ owner: OWNER, name, installationId: INSTALLATION });
+  for (const name of [REPO, OTHER, BROKEN]) fake.addRepo({ owner: OWNER, name, installationId: INSTALLATION });
+  fake.addRepo({ owner: OWNER, name: FROZEN, installationId: INSTALLATION, archived: true });
+  // A ladder that does not parse is a config error (a check run, an issue), never a reason to onboard.
+  fake.putFile(OWNER, BROKEN, ".github/governance.yml", "version: 1\nladder: [oops\n");
   for (const l of ["alice", "bob", "carol", "dan", "ana", "zed"]) fake.setOrgRole(OWNER, l, "member");
   fake.addTeam(OWNER, "maintainers", { members: ["bob", "carol"] });
   fake.setTeamRepoPermission(OWNER, "maintainers", OWNER, REPO, "maintain");
@@ -58,7 +63,7 @@ beforeAll(async () => {
       installationId: INSTALLATION,
       patch: {
         installation: { account: { login: OWNER, id: 4100 } },
-        repositories: [REPO, OTHER].map((name, i) => ({ id: i + 1, node_id: `R_${i + 1}`, name, full_name: `${OWNER}/${name}`, private: false })),
+        repositories: [REPO, OTHER, BROKEN, FROZEN].map((name, i) => ({ id: i + 1, node_id: `R_${i + 1}`, name, full_name: `${OWNER}/${name}`, private: false })),
       },
     }),
   );
@@ -156,6 +161,9 @@ describe("onboarding", () => {
       expect(onboardingPulls(OTHER)).toHaveLength(1);
       expect(onboardingPulls(OTHER)[0]!.state).toBe("closed");
       expect(fileAt(OTHER, ".github/governance.yml")).toBeUndefined();
+      // Meanwhile, a repository with a broken ladder and an archived one were never onboarded.
+      expect(onboardingPulls(BROKEN)).toEqual([]);
+      expect(onboardingPulls(FROZEN)).toEqual([]);
     },
     SLOW,
   );

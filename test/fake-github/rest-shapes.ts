@@ -73,7 +73,7 @@ export function repoJson(urls: FakeUrls, repo: FakeRepo): Json {
     created_at: repo.createdAt,
     updated_at: repo.createdAt,
     pushed_at: repo.createdAt,
-    archived: false,
+    archived: repo.archived === true,
     disabled: false,
     has_issues: true,
     has_projects: true,

@@ -184,7 +184,7 @@ export interface FakeGitHub extends FakeAccessHelpers {
   close(): Promise<void>;
 
   /** Creates a repository (with an empty initial commit) installed under `installationId`. */
-  addRepo(opts: { owner: string; name: string; defaultBranch?: string; private?: boolean; installationId: number; ownerType?: "User" | "Organization" }): FakeRepo;
+  addRepo(opts: { owner: string; name: string; defaultBranch?: string; private?: boolean; archived?: boolean; installationId: number; ownerType?: "User" | "Organization" }): FakeRepo;
   /** Commits one file to a branch (default: the default branch; created from it when missing). Returns the commit sha. */
   putFile(owner: string, repo: string, path: string, content: string, opts?: { branch?: string; message?: string }): string;
   /** Seeds a merged pull request with its reviews; it takes its number in the shared issue/PR sequence. */

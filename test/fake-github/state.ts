@@ -136,6 +136,8 @@ export interface FakeRepo {
   name: string;
   defaultBranch: string;
   private: boolean;
+  /** Archived: read-only on GitHub; the app skips it. */
+  archived?: boolean;
   installationId: number;
   createdAt: string;
   blobs: Map<string, Buffer>;
@@ -223,7 +225,7 @@ export class FakeState {
   }
 
   /** Creates a repository with an initial commit on its default branch. */
-  addRepo(opts: { owner: string; name: string; defaultBranch?: string; private?: boolean; installationId: number; ownerType?: "User" | "Organization" }): FakeRepo {
+  addRepo(opts: { owner: string; name: string; defaultBranch?: string; private?: boolean; archived?: boolean; installationId: number; ownerType?: "User" | "Organization" }): FakeRepo {
     const key = `${opts.owner}/${opts.name}`.toLowerCase();
     if (this.repos.has(key)) throw new Error(`fake GitHub: repository ${opts.owner}/${opts.name} exists already`);
     const repo: FakeRepo = {
@@ -232,6 +234,7 @@ export class FakeState {
       name: opts.name,
       defaultBranch: opts.defaultBranch ?? "main",
       private: opts.private ?? false,
+      ...(opts.archived ? { archived: true } : {}),
       installationId: opts.installationId,
       createdAt: this.timestamp(),
       blobs: new Map(),
