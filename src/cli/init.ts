@@ -12,10 +12,8 @@ import { isStatus } from "../github/contents.js";
 import { backfillRepository } from "../github/history.js";
 import { loadGovernanceWith } from "../github/governance-source.js";
 import { appOctokit } from "../github/octokit-options.js";
-import { countedInWindow } from "../ladder/inactivity.js";
 import { measureAll } from "../ladder/measure.js";
-import { planOnboardingFiles } from "../plan/onboarding-files.js";
-import { fitLadder } from "../plan/onboarding-ladder.js";
+import { planOnboarding } from "../plan/onboarding-files.js";
 import { openStore } from "../store/open-store.js";
 
 export interface InitOptions {
@@ -29,7 +27,6 @@ export interface InitOptions {
   err: NodeJS.WritableStream;
 }
 
-const YEAR_MS = 365 * 86_400_000;
 
 /** Returns the exit code: 0 printed, 1 nothing to propose (no such repository, or it has a ladder), 2 could not read GitHub. */
 export async function runInit(opts: InitOptions): Promise<number> {
@@ -58,10 +55,8 @@ export async function runInit(opts: InitOptions): Promise<number> {
     await backfillRepository(client, store, { owner: opts.owner, repo: opts.repo, fields: { labels: false, paths: false } });
     const query = { repos: [`${opts.owner}/${opts.repo}`] };
     const [pullRequests, reviews] = await Promise.all([store.listPullRequests(query), store.listReviews(query)]);
-    const counting = { exclude_authors: ["dependabot[bot]", "renovate[bot]"], exclude_labels: [], min_changed_lines: 1, paths: [] };
-    const fitted = fitLadder("cncf", countedInWindow({ pullRequests, reviews }, counting, opts.now, YEAR_MS));
     const authority = await readAuthorityHolders(client, repo, { defaultBranch: info.default_branch, ownerType: info.owner.type === "Organization" ? "Organization" : "User" });
-    const files = planOnboardingFiles({ fitted, teams: {}, holders: authority.holders, existingCodeowners: authority.codeowners, repo, today: opts.now.toISOString().slice(0, 10), webUrl: opts.webUrl });
+    const { fitted, files } = planOnboarding({ ledger: { pullRequests, reviews }, holders: authority.holders, existingCodeowners: authority.codeowners, repo, preset: "cncf", now: opts.now, webUrl: opts.webUrl });
     write(`# ${opts.owner}/${opts.repo}: the onboarding pull request would add these files (${pullRequests.length} merged PRs and ${reviews.length} reviews read)`);
     for (const f of files.files) {
       write();

@@ -9,7 +9,8 @@ import type { Logger } from "../github/logger.js";
 import type { RepoRef } from "../plan/actions.js";
 import { onboardingDepsOf } from "../runtime/onboarding-ports.js";
 import { githubFor, type Octokit, type Services } from "../runtime/services.js";
-import { currentGovernance } from "../usecases/current-governance.js";
+import { getRepository } from "../github/repository-reads.js";
+import { currentGovernance, type CurrentGovernance } from "../usecases/current-governance.js";
 import { onboardRepository, type OnboardOutcome } from "../usecases/onboard-repository.js";
 
 /** A repository as a payload or `GET /installation/repositories` describes it. */
@@ -19,13 +20,13 @@ export interface SeenRepository {
   archived?: boolean;
 }
 
-export async function onboardIfNoLadder(services: Services, octokit: Octokit, log: Logger, repository: SeenRepository): Promise<OnboardOutcome> {
+export async function onboardIfNoLadder(services: Services, octokit: Octokit, log: Logger, repository: SeenRepository, known?: CurrentGovernance): Promise<OnboardOutcome> {
   const [owner = "", name = ""] = repository.full_name.split("/");
   const repo: RepoRef = { owner, repo: name };
   const now = services.clock();
   const enabled = services.settings.onboarding !== false;
   // A file that could not be loaded, or a broken one, is not "no ladder": that is a config error, reported as such.
-  const current = enabled && !repository.archived ? await currentGovernance({ source: githubFor(octokit, services).source, kv: services.store, log, now }, repo) : null;
+  const current = enabled && !repository.archived ? (known ?? (await currentGovernance({ source: githubFor(octokit, services).source, kv: services.store, log, now }, repo))) : null;
   const outcome = await onboardRepository(onboardingDepsOf(services, octokit, log), {
     repo,
     defaultBranch: repository.default_branch,
@@ -38,13 +39,12 @@ export async function onboardIfNoLadder(services: Services, octokit: Octokit, lo
   return outcome;
 }
 
-/** After a backfill: onboard the repository if it has no ladder (one cache read when it has; one `GET /repos/{owner}/{repo}` when not). */
+/** After a backfill: onboard the repository if it has no ladder (one cache read when it has; one read of the repository when not). */
 export async function onboardAfterBackfill(services: Services, octokit: Octokit, log: Logger, fullName: string): Promise<void> {
   if (services.settings.onboarding === false) return;
   const [owner = "", name = ""] = fullName.split("/");
-  const current = await currentGovernance({ source: githubFor(octokit, services).source, kv: services.store, log, now: services.clock() }, { owner, repo: name });
+  const repo = { owner, repo: name };
+  const current = await currentGovernance({ source: githubFor(octokit, services).source, kv: services.store, log, now: services.clock() }, repo);
   if (current.kind !== "absent") return;
-  const res = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo: name });
-  const data = res.data as { full_name: string; default_branch: string; archived?: boolean };
-  await onboardIfNoLadder(services, octokit, log, data);
+  await onboardIfNoLadder(services, octokit, log, await getRepository(githubFor(octokit, services), repo), current);
 }

@@ -15,14 +15,16 @@
  */
 import { botAppSlug, isUserLogin } from "../commands/github-login.js";
 import { DEFAULT_GOVERNANCE_PATH, parseGovernance } from "../config/parse-governance.js";
-import type { Governance, Roster, RosterEntry } from "../config/schema.js";
+import type { Governance, PresetName, Roster, RosterEntry } from "../config/schema.js";
+import { countedInWindow } from "../ladder/inactivity.js";
+import type { Ledger } from "../ladder/standing.js";
 import { appendEntries } from "../log/append-entries.js";
 import type { DecisionDraft } from "../log/decision-entry.js";
 import { isTeamSlug } from "./access-desired.js";
 import type { RepoRef } from "./actions.js";
 import { renderCodeownersBlock } from "./codeowners-block.js";
 import type { FittedLadder } from "./onboarding-ladder.js";
-import { renderGovernanceYaml } from "./onboarding-ladder.js";
+import { fitLadder, renderGovernanceYaml } from "./onboarding-ladder.js";
 import { nextCodeowners } from "./plan-codeowners.js";
 import { createRoster } from "./roster-edit.js";
 
@@ -154,4 +156,30 @@ function foundingDraft(input: OnboardingFilesInput, holders: readonly AuthorityH
     decidedBy: "onboarding pull request (merged by a maintainer)",
     key: `onboarding:${full.toLowerCase()}`,
   };
+}
+
+/** The last year's history, the window the onboarding ladder is fitted to. */
+const YEAR_MS = 365 * 86_400_000;
+/** The counting rules of a repository that has no ladder yet: bots never count, every merged PR does. */
+const DEFAULT_COUNTING = { exclude_authors: ["dependabot[bot]", "renovate[bot]"], exclude_labels: [], min_changed_lines: 1, paths: [] };
+
+/**
+ * Everything the onboarding pull request proposes, from the repository's
+ * ledger and who holds authority today: the preset fitted to the last year
+ * (with its notes), then the files. One function for the app's onboarding
+ * (usecases/onboard-repository.ts) and `stewards init`, so both propose the
+ * same. Pure: the clock is `now`.
+ */
+export function planOnboarding(input: {
+  ledger: Ledger;
+  holders: readonly AuthorityHolder[];
+  existingCodeowners: { path: string | null; text: string | null };
+  repo: RepoRef;
+  preset: PresetName;
+  now: Date;
+  webUrl: string;
+}): { fitted: FittedLadder; files: OnboardingFiles } {
+  const fitted = fitLadder(input.preset, countedInWindow(input.ledger, DEFAULT_COUNTING, input.now, YEAR_MS));
+  const files = planOnboardingFiles({ fitted, teams: {}, holders: input.holders, existingCodeowners: input.existingCodeowners, repo: input.repo, today: input.now.toISOString().slice(0, 10), webUrl: input.webUrl });
+  return { fitted, files };
 }

@@ -26,12 +26,10 @@ import type { ActionResult } from "../github/execute-actions.js";
 import type { AuthorityHolders } from "../github/authority-reader.js";
 import type { Logger } from "../github/logger.js";
 import type { PullState } from "../github/pull-reads.js";
-import { countedInWindow } from "../ladder/inactivity.js";
 import { measureAll } from "../ladder/measure.js";
 import type { Action, RepoRef } from "../plan/actions.js";
 import { CODEOWNERS_PATHS } from "../plan/access-plan.js";
-import { planOnboardingFiles } from "../plan/onboarding-files.js";
-import { fitLadder } from "../plan/onboarding-ladder.js";
+import { planOnboarding } from "../plan/onboarding-files.js";
 import { onboardingPullTitle, renderOnboardingPullBody } from "../render/onboarding-pull.js";
 import type { LedgerStore } from "../store/store.js";
 import type { ValueStore } from "./current-governance.js";
@@ -39,7 +37,6 @@ import { HistoryPendingError, fieldsFor, type HistoryGate } from "./history-read
 import { withLease, type RecordStore } from "./proposal-records.js";
 
 export const ONBOARDING_BRANCH = "stewards/onboarding";
-const YEAR_MS = 365 * 86_400_000;
 const LEASE_MS = 120_000;
 
 export interface OnboardGitHub {
@@ -128,18 +125,8 @@ async function openOnboardingPull(deps: OnboardDeps, input: OnboardInput, head: 
   const query = { repos: [`${input.repo.owner}/${input.repo.repo}`] };
   const [pullRequests, reviews] = await Promise.all([deps.ledger.listPullRequests(query), deps.ledger.listReviews(query)]);
   const preset = input.preset ?? "cncf";
-  const defaults = { exclude_authors: ["dependabot[bot]", "renovate[bot]"], exclude_labels: [], min_changed_lines: 1, paths: [] };
-  const fitted = fitLadder(preset, countedInWindow({ pullRequests, reviews }, defaults, input.now, YEAR_MS));
   const authority = await deps.github.readAuthority(input.repo, input.defaultBranch);
-  const files = planOnboardingFiles({
-    fitted,
-    teams: {},
-    holders: authority.holders,
-    existingCodeowners: authority.codeowners,
-    repo: input.repo,
-    today: input.now.toISOString().slice(0, 10),
-    webUrl: deps.webUrl,
-  });
+  const { fitted, files } = planOnboarding({ ledger: { pullRequests, reviews }, holders: authority.holders, existingCodeowners: authority.codeowners, repo: input.repo, preset, now: input.now, webUrl: deps.webUrl });
   const standings = measureAll({ pullRequests, reviews }, files.governance, files.roster, input.now);
   const body = renderOnboardingPullBody({ repo: input.repo, files, notes: fitted.notes, standings, skipped: [...authority.skipped, ...files.skipped], webUrl: deps.webUrl });
   const [made, opened] = await deps.github.execute(
